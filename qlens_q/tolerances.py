@@ -24,3 +24,15 @@ EXPM_ATOL = 1e-10
 
 #: Max-abs difference allowed between a circuit's statevector probabilities and the model's.
 CIRCUIT_PROBABILITY_ATOL = 1e-9
+
+#: ``||psi||_2`` must be within this of 1 for a statevector to count as normalised.
+STATE_NORM_ATOL = 1e-10
+
+#: Eigenvalues of a unitary this close (in phase) to -1 are read as energy ``+pi/alpha``.
+EIGENPHASE_BRANCH_ATOL = 1e-9
+
+#: Below this Frobenius norm a matrix counts as zero (cosine similarity undefined).
+ZERO_MATRIX_NORM_ATOL = 1e-12
+
+#: Relative slack when comparing resampled statistics with the observed one (ties count).
+RESAMPLING_TIE_RTOL = 1e-12
