@@ -20,7 +20,7 @@ print(f"H =\n{np.round(layer.hamiltonians[0], 3)}")
 
 circuit = compile_trajectory(psi0, [ReflectionLayer("layer_1", layer.vectors[0])])
 exact, _ = statevector_probabilities(circuit, num_outputs=3)
-shots = run_shots(circuit, shots=4000, seed=7)
+shots = run_shots(circuit, shots=4000, seed=3)
 empirical = shots.counts[0] / shots.shots
 
 print("max abs error (exact):", max_abs_error(exact[0], p1))

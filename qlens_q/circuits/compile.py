@@ -18,6 +18,7 @@ Warning:
     only way this package builds reflections, so no inverted state preparation is ever emitted.
 """
 
+import functools
 import logging
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
@@ -115,8 +116,23 @@ def reflection_circuit(
     """
     v = _unit_vector(vector, "vector", allow_zero=True)
     padded = pad_statevector(v, num_qubits)
-    num_qubits = int(np.log2(padded.size))
-    circuit = QuantumCircuit(num_qubits, name=name or "reflection")
+    circuit = _synthesised_reflection(padded.tobytes(), padded.size).copy()
+    circuit.name = name or "reflection"
+
+    return circuit
+
+
+@functools.lru_cache(maxsize=4096)
+def _synthesised_reflection(padded_bytes: bytes, dimension: int) -> QuantumCircuit:
+    """The reflection circuit of one padded vector, synthesised once.
+
+    A fitted layer applies the same reflections to every example; synthesising ``S_v`` is
+    the slow step (tens of milliseconds at 4 qubits), so circuits are cached by the vector's
+    exact bytes. Callers get a copy, never the cached object.
+    """
+    padded = np.frombuffer(padded_bytes, dtype=np.complex128)
+    num_qubits = int(np.log2(dimension))
+    circuit = QuantumCircuit(num_qubits, name="reflection")
     if not np.any(padded):
         return circuit
 

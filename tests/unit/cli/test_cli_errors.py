@@ -1,0 +1,71 @@
+"""The CLI turns bad input into one line on stderr and a non-zero exit code, no traceback."""
+
+import subprocess
+import sys
+
+import pytest
+
+
+def run_cli(*args, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "qlens_q", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        (["run", "--shots", "0"], "must be a positive integer; got 0"),
+        (["run", "--shots", "many"], "must be a positive integer; got 'many'"),
+        (["run", "--task", "vision"], "invalid choice: 'vision'"),
+    ],
+)
+def test_bad_arguments_exit_2_with_usage(args, match):
+    result = run_cli(*args)
+
+    assert result.returncode == 2
+    assert match in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_data_folder_is_one_line(tmp_path):
+    result = run_cli("run", "--quick", "--data", str(tmp_path / "nowhere"), "--out", str(tmp_path))
+
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith("qlens-q: error:")
+    assert "nowhere" in lines[-1]
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "report.json").exists()
+
+
+def test_corrupt_data_file_names_the_file(tmp_path, sentihood_dir):
+    data = tmp_path / "data"
+    data.mkdir()
+    for split in ("train", "dev", "test"):
+        (data / f"sentihood-{split}.json").write_bytes(
+            (sentihood_dir / f"sentihood-{split}.json").read_bytes()
+        )
+    (data / "sentihood-dev.json").write_text('[{"id": 1, "text": "cut off')
+
+    result = run_cli("run", "--quick", "--data", str(data), "--out", str(tmp_path / "out"))
+
+    assert result.returncode == 2
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("qlens-q: error:") and "sentihood-dev.json" in last
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_config_file_is_one_line(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text("[model]\nd_modle = 3\n")
+
+    result = run_cli("run", "--config", str(path))
+
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1].startswith("qlens-q: error:")
+    assert "d_modle" in result.stderr
