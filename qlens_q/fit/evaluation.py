@@ -267,6 +267,10 @@ def _score_outputs(
     output_probabilities = np.abs(outputs) ** 2
     clamped = np.maximum(output_probabilities, PROBABILITY_FLOOR)
     kl = np.sum(xlogy(probabilities, probabilities) - probabilities * np.log(clamped), axis=1)
+    # KL and 1 - fidelity are non-negative; where the distributions agree, rounding can
+    # leave them at -1e-17, which a report should not show.
+    kl = np.maximum(kl, 0.0)
+    fidelities = np.minimum(fidelities, 1.0)
     tvd = np.asarray(total_variation_distance(probabilities, output_probabilities))
     agreement = np.argmax(probabilities, axis=1) == np.argmax(output_probabilities, axis=1)
 

@@ -55,6 +55,8 @@ class FitConfig:
         ks: the K values of the fidelity-vs-K curve; ``None`` means 1, 2, 4, ... up to N.
         max_epochs: upper bound on optimisation epochs (early stopping usually ends sooner).
         validation_fraction: share of the train split held out for early stopping.
+        num_restarts: independent starts per fit, the best on validation kept; more than one
+            guards against the local minima that would understate a shared operator.
     """
 
     parametrisations: tuple[str, ...] = PARAMETRISATIONS
@@ -62,6 +64,7 @@ class FitConfig:
     ks: tuple[int, ...] | None = None
     max_epochs: int | None = None
     validation_fraction: float = 0.1
+    num_restarts: int = 3
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,8 @@ class RunConfig:
                 raise InvalidInputError(f"analysis.{name} must be >= 1")
         if self.circuits.shots <= 0:
             raise InvalidInputError(f"shots must be a positive integer; got {self.circuits.shots}")
+        if self.fit.num_restarts < 1:
+            raise InvalidInputError(f"fit.num_restarts must be >= 1; got {self.fit.num_restarts}")
         if self.circuits.num_exported < 0:
             raise InvalidInputError("circuits.num_exported must be >= 0")
         unknown = set(self.fit.parametrisations) - set(PARAMETRISATIONS)
@@ -123,7 +128,10 @@ class RunConfig:
             analysis=dataclasses.replace(self.analysis, num_permutations=199, num_resamples=199),
             circuits=dataclasses.replace(self.circuits, shots=min(self.circuits.shots, 2048)),
             fit=dataclasses.replace(
-                self.fit, max_epochs=min(self.fit.max_epochs or 60, 60), ks=self.fit.ks or (1, 2)
+                self.fit,
+                max_epochs=min(self.fit.max_epochs or 60, 60),
+                ks=self.fit.ks or (1, 2),
+                num_restarts=1,
             ),
         )
 

@@ -169,10 +169,14 @@ def fit_layers(
     ks: tuple[int, ...] | None = None,
     max_epochs: int | None = None,
     validation_fraction: float = 0.1,
+    num_restarts: int = 1,
     seed: int = 0,
 ) -> dict[str, LayerFit]:
     """Fit the attention and MLP layers (states keyed by position, as in ``analysis``)."""
-    fit_kwargs: dict[str, Any] = {"validation_fraction": validation_fraction}
+    fit_kwargs: dict[str, Any] = {
+        "validation_fraction": validation_fraction,
+        "num_restarts": num_restarts,
+    }
     if max_epochs is not None:
         fit_kwargs["max_epochs"] = max_epochs
     return {

@@ -291,6 +291,7 @@ def run_study(
         ks=config.fit.ks,
         max_epochs=config.fit.max_epochs,
         validation_fraction=config.fit.validation_fraction,
+        num_restarts=config.fit.num_restarts,
         seed=config.seed,
     )
     fitted_circuits_report = _run_fitted_circuits(
