@@ -9,12 +9,12 @@ OpenQASM 3 files carry no global phase; the exported circuit equals the original
 import json
 import logging
 import os
-import tempfile
 from pathlib import Path
 
 from qiskit import QuantumCircuit, qasm3, transpile
 
 from qlens_q.exceptions import InvalidInputError
+from qlens_q.io import atomic_write_text
 
 logger = logging.getLogger(__name__)
 
@@ -46,16 +46,7 @@ def export_qasm3(circuit: QuantumCircuit, path: str | os.PathLike[str]) -> Path:
     header = {"name": circuit.name, "metadata": circuit.metadata or {}}
     text = _HEADER + json.dumps(header, default=str) + "\n" + qasm3.dumps(basic)
 
-    handle, temporary = tempfile.mkstemp(
-        dir=destination.parent, prefix=f".{destination.name}.", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, destination)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    atomic_write_text(destination, text)
     logger.debug("exported %s to %s", circuit.name, destination)
 
     return destination

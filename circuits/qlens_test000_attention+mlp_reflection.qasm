@@ -1,0 +1,20 @@
+// qlens-q: {"name": "qlens_test000_attention+mlp_reflection", "metadata": {"example_id": "test000", "layers": ["attention", "mlp"], "num_outputs": 2, "method": "reflection"}}
+OPENQASM 3.0;
+include "stdgates.inc";
+bit[1] meas;
+qubit[1] q;
+U(1.940838590875327, 0, 0) q[0];
+barrier q[0];
+U(-1.1386160317296965, pi, pi) q[0];
+U(pi, 0, pi) q[0];
+U(0, 0, pi) q[0];
+U(pi, 0, pi) q[0];
+U(1.1386160317296965, -pi, -pi) q[0];
+barrier q[0];
+U(-0.6495573408425541, pi, pi) q[0];
+U(pi, 0, pi) q[0];
+U(0, 0, pi) q[0];
+U(pi, 0, pi) q[0];
+U(0.6495573408425541, -pi, -pi) q[0];
+barrier q[0];
+meas[0] = measure q[0];

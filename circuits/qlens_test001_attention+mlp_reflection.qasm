@@ -1,0 +1,20 @@
+// qlens-q: {"name": "qlens_test001_attention+mlp_reflection", "metadata": {"example_id": "test001", "layers": ["attention", "mlp"], "num_outputs": 2, "method": "reflection"}}
+OPENQASM 3.0;
+include "stdgates.inc";
+bit[1] meas;
+qubit[1] q;
+U(0.5893553313841751, 0, 0) q[0];
+barrier q[0];
+U(-2.53276575161685, pi, pi) q[0];
+U(pi, 0, pi) q[0];
+U(0, 0, pi) q[0];
+U(pi, 0, pi) q[0];
+U(2.53276575161685, -pi, -pi) q[0];
+barrier q[0];
+U(-2.5166973989876267, pi, -pi) q[0];
+U(pi, 0, pi) q[0];
+U(0, 0, pi) q[0];
+U(pi, 0, pi) q[0];
+U(2.5166973989876267, pi, -pi) q[0];
+barrier q[0];
+meas[0] = measure q[0];

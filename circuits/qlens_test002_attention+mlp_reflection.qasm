@@ -1,0 +1,20 @@
+// qlens-q: {"name": "qlens_test002_attention+mlp_reflection", "metadata": {"example_id": "test002", "layers": ["attention", "mlp"], "num_outputs": 2, "method": "reflection"}}
+OPENQASM 3.0;
+include "stdgates.inc";
+bit[1] meas;
+qubit[1] q;
+U(1.372838487112271, 0, 0) q[0];
+barrier q[0];
+U(-1.469204623530075, pi, pi) q[0];
+U(pi, 0, pi) q[0];
+U(0, 0, pi) q[0];
+U(pi, 0, pi) q[0];
+U(1.469204623530075, -pi, -pi) q[0];
+barrier q[0];
+U(-0.7877019862308541, pi, pi) q[0];
+U(pi, 0, pi) q[0];
+U(0, 0, pi) q[0];
+U(pi, 0, pi) q[0];
+U(0.7877019862308541, -pi, -pi) q[0];
+barrier q[0];
+meas[0] = measure q[0];
