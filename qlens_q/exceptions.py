@@ -25,5 +25,12 @@ class WeightsNotFoundError(QlensError, FileNotFoundError):
     """Pretrained weights could not be found offline (the message names the option to use)."""
 
 
+class CheckFailedError(QlensError):
+    """A numerical check of a run failed, e.g. a circuit disagreed with the model.
+
+    The run's report is written before this is raised, so the failing numbers can be read.
+    """
+
+
 class QlensWarning(UserWarning):
     """Input was changed on the caller's behalf (renormalised, padded, truncated)."""

@@ -2,7 +2,8 @@
 
 ``qlens-q run`` reproduces the QLENS Sentihood study end to end; see ``qlens-q run --help``.
 Bad input ends the command with a one-line message on stderr and a non-zero exit code
-(2 for bad arguments or input, 1 for anything unexpected), never a traceback; ``--log-level
+(2 for bad arguments or input, 3 when a numerical check of the run fails, after the report
+is written, 1 for anything unexpected), never a traceback; ``--log-level
 debug`` shows the traceback of an unexpected error.
 """
 
@@ -12,12 +13,13 @@ import os
 import sys
 from collections.abc import Sequence
 
-from qlens_q.exceptions import QlensError
+from qlens_q.exceptions import CheckFailedError, QlensError
 
 logger = logging.getLogger("qlens_q")
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 1
+EXIT_CHECK_FAILED = 3
 
 
 def _positive_int(text: str) -> int:
@@ -30,11 +32,16 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _int(text: str) -> int:
+def _seed(text: str) -> int:
     try:
-        return int(text)
+        value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be an integer; got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"must be an integer in [0, 2**32); got {text!r}"
+        ) from None
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(f"must be an integer in [0, 2**32); got {value}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -90,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="small, fast variant for smoke tests (fewer epochs, permutations, shots)",
     )
-    run.add_argument("--seed", type=_int, default=None, help="seed of every random choice")
+    run.add_argument("--seed", type=_seed, default=None, help="seed of every random choice")
     run.add_argument(
         "--shots", type=_positive_int, default=None, help="shots per circuit (default 8192)"
     )
@@ -163,6 +170,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     try:
         return _run(args)
+    except CheckFailedError as exc:
+        print(f"qlens-q: check failed: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_CHECK_FAILED
     except QlensError as exc:
         print(f"qlens-q: error: {_one_line(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from qlens_q.exceptions import InvalidInputError
 from qlens_q.operators import HouseholderLayer, householder_hamiltonians, householder_unitaries
 from qlens_q.states import amplitudes
 from qlens_q.statistics import (
@@ -50,6 +51,7 @@ class LayerAnalysis:
     baseline_delta_psi: np.ndarray
     mean_delta_psi: np.ndarray
     mean_delta_psi_norm: float
+    baseline_mean_delta_psi_norm: float
     delta_psi_p: float
     unitary_similarities: np.ndarray
     baseline_unitary_similarities: np.ndarray
@@ -67,6 +69,7 @@ class LayerAnalysis:
             "hamiltonian_p": self.hamiltonian_p,
             "mean_delta_psi": self.mean_delta_psi.tolist(),
             "mean_delta_psi_norm": self.mean_delta_psi_norm,
+            "baseline_mean_delta_psi_norm": self.baseline_mean_delta_psi_norm,
             "delta_psi_p": self.delta_psi_p,
             "identity_examples": int(self.layer.identity_mask.sum()),
         }
@@ -131,8 +134,9 @@ def analyse_layer(
     # direction; they are left out of the similarity statistics and counted in the report.
     active = ~layer.identity_mask
     if active.sum() < 2:
-        raise ValueError(
-            f"layer {layer.name!r} changes fewer than 2 states; a similarity needs at least 2"
+        raise InvalidInputError(
+            f"layer {layer.name!r} must change at least 2 states for a pairwise similarity; "
+            f"got {int(active.sum())} (the lens states before and after it are identical)"
         )
     vectors = layer.vectors[active]
     unitaries = householder_unitaries(vectors)
@@ -185,6 +189,7 @@ def analyse_layer(
         baseline_delta_psi=baseline_delta,
         mean_delta_psi=np.asarray(mean_vector, dtype=float),
         mean_delta_psi_norm=float(mean_norm),
+        baseline_mean_delta_psi_norm=float(delta_test.baseline),
         delta_psi_p=float(delta_test.p_value),
         unitary_similarities=pairwise_cosine_similarities(unitaries),
         baseline_unitary_similarities=pairwise_cosine_similarities(baseline_unitaries),

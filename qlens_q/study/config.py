@@ -12,6 +12,8 @@ from qlens_q.model.config import ModelConfig, TrainConfig
 Task = Literal["sentiment", "aspect"]
 TASKS: tuple[str, ...] = ("sentiment", "aspect")
 PARAMETRISATIONS: tuple[str, ...] = ("householder", "exponential", "orthogonal")
+#: Seeds go to numpy, torch and Aer; all accept integers below 2**32.
+MAX_SEED = 2**32
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,14 @@ class RunConfig:
     fit: FitConfig = field(default_factory=FitConfig)
 
     def __post_init__(self) -> None:
+        if (
+            isinstance(self.seed, bool)
+            or not isinstance(self.seed, int)
+            or not (0 <= self.seed < MAX_SEED)
+        ):
+            raise InvalidInputError(
+                f"seed must be an integer in [0, {MAX_SEED}); got {self.seed!r}"
+            )
         if self.task not in TASKS:
             raise InvalidInputError(f"task must be one of {TASKS}; got {self.task!r}")
         if self.lens_translator not in ("bias", "affine"):
@@ -94,6 +104,10 @@ class RunConfig:
         for name in ("num_permutations", "num_resamples"):
             if getattr(self.analysis, name) < 1:
                 raise InvalidInputError(f"analysis.{name} must be >= 1")
+        if isinstance(self.circuits.shots, bool) or not isinstance(self.circuits.shots, int):
+            raise InvalidInputError(
+                f"shots must be a positive integer; got {self.circuits.shots!r}"
+            )
         if self.circuits.shots <= 0:
             raise InvalidInputError(f"shots must be a positive integer; got {self.circuits.shots}")
         if self.fit.num_restarts < 1:
@@ -195,11 +209,14 @@ def load_config(path: str | Path | None = None, **overrides: Any) -> RunConfig:
             kwargs[section] = _section(cls, raw[section], section)
     config = RunConfig(**kwargs)
 
+    # Quick mode shrinks the defaults first, so that an explicit flag (--shots) still wins.
     shots = overrides.pop("shots", None)
+    config = dataclasses.replace(config, **{k: v for k, v in overrides.items() if v is not None})
+    if config.quick:
+        config = config.quick_variant()
     if shots is not None:
         config = dataclasses.replace(
             config, circuits=dataclasses.replace(config.circuits, shots=shots)
         )
-    config = dataclasses.replace(config, **{k: v for k, v in overrides.items() if v is not None})
 
-    return config.quick_variant() if config.quick else config
+    return config

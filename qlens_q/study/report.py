@@ -58,6 +58,18 @@ def _table1_rows(report: dict[str, Any]) -> list[list[Any]]:
     return rows
 
 
+def _checks_line(report: dict[str, Any]) -> str:
+    checks = report.get("checks")
+    if checks is None:
+        return ""
+    if checks["passed"]:
+        return (
+            "**Checks passed:** every statevector run matches its reference to 1e-9 and no "
+            "shot landed on a padding state."
+        )
+    return "**CHECKS FAILED:** " + "; ".join(checks["failures"])
+
+
 def render_markdown(report: dict[str, Any]) -> str:
     """The run's ``report.md``: Table 1 beside the study, circuit checks, lenses and fits."""
     data, model, lenses = report["data"], report["model"], report["lenses"]
@@ -70,6 +82,8 @@ def render_markdown(report: dict[str, Any]) -> str:
         f"Seed {report['seed']}; wall time {report['timing']['wall_seconds']:.1f} s. "
         f"Data: {data['train']} train / {data['test']} test sentences "
         f"({data['single_opinion']} with exactly one opinion).",
+        "",
+        _checks_line(report),
         "",
         "## Model and lenses",
         "",
@@ -105,11 +119,19 @@ def render_markdown(report: dict[str, Any]) -> str:
         ),
         "",
         _table(
-            ["layer", "‖mean ΔΨ‖", "p (vs baseline)", "mean ΔΨ", "identity examples"],
+            [
+                "layer",
+                "‖mean ΔΨ‖",
+                "baseline ‖mean ΔΨ‖",
+                "p",
+                "mean ΔΨ",
+                "identity examples",
+            ],
             [
                 [
                     layer,
                     t1[layer]["mean_delta_psi_norm"],
+                    t1[layer]["baseline_mean_delta_psi_norm"],
                     t1[layer]["delta_psi_p"],
                     "(" + ", ".join(f"{x:.4f}" for x in t1[layer]["mean_delta_psi"]) + ")",
                     t1[layer]["identity_examples"],
@@ -117,6 +139,10 @@ def render_markdown(report: dict[str, Any]) -> str:
                 for layer in ("attention", "mlp")
             ],
         ),
+        "",
+        "ΔΨ = UΨ − Ψ per example; the baseline applies random Householder reflections to the "
+        "same input states. The one-sided test asks whether the layer's mean state change is "
+        "larger than the baseline's (a p near 1 means it is smaller).",
         "",
         f"Distance correlation between the attention and MLP Householder vectors: "
         f"{t1['distance_correlation']:.4f} (independence test p = "

@@ -21,6 +21,7 @@ import torch
 
 from qlens_q.circuits import ReflectionLayer, UnitaryLayer
 from qlens_q.data import load_sentihood, prepare_aspect, prepare_sentiment
+from qlens_q.exceptions import CheckFailedError
 from qlens_q.execution import statevector_probabilities
 from qlens_q.io import atomic_write_json, atomic_write_text
 from qlens_q.lens import TunedLens, evaluate_lens, fit_lens, lens_probabilities
@@ -46,6 +47,7 @@ from qlens_q.study.circuit_check import check_circuits, export_examples, traject
 from qlens_q.study.config import RunConfig
 from qlens_q.study.operator_fit import fit_layers
 from qlens_q.study.report import render_markdown, summary_table
+from qlens_q.tolerances import CIRCUIT_PROBABILITY_ATOL
 
 logger = logging.getLogger(__name__)
 
@@ -329,14 +331,55 @@ def run_study(
     )
     report["figures"] = [str(p.relative_to(out_dir)) for p in figure_paths]
     clock.lap("figures")
+    failures = _failed_checks(report)
+    report["checks"] = {"passed": not failures, "failures": failures}
     report["timing"] = {"stages": clock.stages, "wall_seconds": clock.total()}
 
     atomic_write_json(out_dir / "report.json", report)
     atomic_write_text(out_dir / "report.md", render_markdown(report))
     logger.info("wrote %s", out_dir / "report.json")
+    if failures:
+        raise CheckFailedError(f"{'; '.join(failures)} (see {out_dir / 'report.json'})")
     logger.debug("summary\n%s", summary_table(report))
 
     return StudyResult(report=report, out_dir=out_dir)
+
+
+def _failed_checks(report: dict[str, Any]) -> list[str]:
+    """The exactness checks of the circuit runs that failed, as one-line descriptions.
+
+    Statevector runs must reproduce their reference to CIRCUIT_PROBABILITY_ATOL and no shot
+    may land on a padding basis state: either failing means a compilation or bit-order bug,
+    not noise.
+    """
+    atol = CIRCUIT_PROBABILITY_ATOL
+    circuits = report["circuits"]
+    measured = {
+        "per-example circuits vs model (reflection route)": circuits["statevector_max_abs_error"],
+        "per-example circuits vs model (dense route)": circuits["unitary_route_max_abs_error"],
+        "padding probability": circuits["padding_probability"],
+    }
+    for name, block in report["fitted_circuits"].items():
+        measured[f"fitted {name} circuits vs operator"] = block[
+            "statevector_vs_operator_max_abs_error"
+        ]
+    failures = [
+        f"{name}: max error {value:.3g} > {atol:g}"
+        for name, value in measured.items()
+        if not value <= atol
+    ]
+    padding = {"per-example circuits": circuits["padding_counts"]}
+    padding.update(
+        {
+            f"fitted {name} circuits": b["padding_counts"]
+            for name, b in report["fitted_circuits"].items()
+        }
+    )
+    failures += [
+        f"{name}: {count} shots on padding states" for name, count in padding.items() if count
+    ]
+
+    return failures
 
 
 def _run_fitted_circuits(

@@ -160,3 +160,10 @@ def test_same_seed_gives_the_same_report(quick_run, sentihood_dir, tmp_path):
         return r
 
     assert strip(again) == strip(report)
+
+
+def test_exactness_checks_pass_and_are_reported(quick_run):
+    out, _, report, _ = quick_run
+
+    assert report["checks"] == {"passed": True, "failures": []}
+    assert "Checks passed" in (out / "report.md").read_text()

@@ -22,6 +22,7 @@ def run_cli(*args, cwd=None):
         (["run", "--shots", "0"], "must be a positive integer; got 0"),
         (["run", "--shots", "many"], "must be a positive integer; got 'many'"),
         (["run", "--task", "vision"], "invalid choice: 'vision'"),
+        (["run", "--seed", "-1"], "must be an integer in [0, 2**32); got -1"),
     ],
 )
 def test_bad_arguments_exit_2_with_usage(args, match):

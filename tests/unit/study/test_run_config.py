@@ -69,3 +69,14 @@ def test_bad_config_files_name_the_problem(tmp_path, text, match):
 def test_missing_config_file(tmp_path):
     with pytest.raises(InvalidInputError, match=r"config file .*nope.toml does not exist"):
         load_config(tmp_path / "nope.toml")
+
+
+def test_an_explicit_shots_flag_wins_over_quick_mode():
+    assert load_config(quick=True, shots=8192).circuits.shots == 8192
+    assert load_config(quick=True).circuits.shots == 2048
+
+
+@pytest.mark.parametrize("seed", [-1, 2**32, 1.5, "3", True])
+def test_bad_seeds_are_rejected_by_name(seed):
+    with pytest.raises(InvalidInputError, match=r"seed must be an integer in \[0, 4294967296\)"):
+        load_config(seed=seed)
