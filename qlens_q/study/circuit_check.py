@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 from qiskit import QuantumCircuit
+from tqdm.auto import tqdm
 
 from qlens_q.circuits import ReflectionLayer, UnitaryLayer, compile_trajectory, export_qasm3
 from qlens_q.execution import run_shots, statevector_probabilities
@@ -97,20 +98,29 @@ def trajectory_circuits(
     method: str = "reflection",
     example_ids: Sequence[Any] | None = None,
     measure: bool = True,
+    progress: bool = False,
 ) -> list[QuantumCircuit]:
     """One circuit per example: encode ``initial_states[i]``, then apply ``layers[i]``."""
     if example_ids is None:
         example_ids = range(len(initial_states))
-    return [
-        compile_trajectory(
-            psi,
-            example_layers,
-            method=method,
-            measure=measure,
-            metadata={"example_id": example_id},
+    circuits = []
+    for psi, example_layers, example_id in tqdm(
+        zip(initial_states, layers, example_ids, strict=True),
+        total=len(initial_states),
+        desc=f"compile ({method})",
+        disable=not progress,
+    ):
+        circuits.append(
+            compile_trajectory(
+                psi,
+                example_layers,
+                method=method,
+                measure=measure,
+                metadata={"example_id": example_id},
+            )
         )
-        for psi, example_layers, example_id in zip(initial_states, layers, example_ids, strict=True)
-    ]
+
+    return circuits
 
 
 def check_circuits(

@@ -258,7 +258,11 @@ def run_study(
         for i in range(len(example_ids))
     ]
     circuits = trajectory_circuits(
-        test_states["embedding"], per_example_layers, method="reflection", example_ids=example_ids
+        test_states["embedding"],
+        per_example_layers,
+        method="reflection",
+        example_ids=example_ids,
+        progress=progress,
     )
     check = check_circuits(
         circuits,
@@ -268,7 +272,11 @@ def run_study(
         chi2_alpha=config.circuits.chi2_alpha,
     )
     dense_circuits = trajectory_circuits(
-        test_states["embedding"], per_example_layers, method="unitary", example_ids=example_ids
+        test_states["embedding"],
+        per_example_layers,
+        method="unitary",
+        example_ids=example_ids,
+        progress=progress,
     )
     dense_probabilities, _ = statevector_probabilities(dense_circuits, num_outputs)
     circuits_report = check.to_report()
@@ -297,7 +305,7 @@ def run_study(
         seed=config.seed,
     )
     fitted_circuits_report = _run_fitted_circuits(
-        layer_fits, test_states, test_probabilities["output"], example_ids, config
+        layer_fits, test_states, test_probabilities["output"], example_ids, config, progress
     )
     clock.lap("fit")
 
@@ -383,7 +391,7 @@ def _failed_checks(report: dict[str, Any]) -> list[str]:
 
 
 def _run_fitted_circuits(
-    layer_fits, test_states, model_output, example_ids, config: RunConfig
+    layer_fits, test_states, model_output, example_ids, config: RunConfig, progress: bool
 ) -> dict[str, Any]:
     """Compile the fitted operators of both layers as circuits and run every test example.
 
@@ -411,7 +419,7 @@ def _run_fitted_circuits(
         operator_probabilities = born_probabilities(predicted)
 
         circuits = trajectory_circuits(
-            psi0, [layers] * len(psi0), method=method, example_ids=example_ids
+            psi0, [layers] * len(psi0), method=method, example_ids=example_ids, progress=progress
         )
         check = check_circuits(
             circuits, operator_probabilities, shots=config.circuits.shots, seed=config.seed
