@@ -29,7 +29,8 @@ CIRCUIT_PROBABILITY_ATOL = 1e-9
 STATE_NORM_ATOL = 1e-10
 
 #: Eigenvalues of a unitary this close (in phase) to -1 are read as energy ``+pi/alpha``.
-EIGENPHASE_BRANCH_ATOL = 1e-9
+#: Kept well below EXPM_ATOL so that snapping to the branch never spoils ``expm(-i alpha H) = U``.
+EIGENPHASE_BRANCH_ATOL = 1e-11
 
 #: Below this Frobenius norm a matrix counts as zero (cosine similarity undefined).
 ZERO_MATRIX_NORM_ATOL = 1e-12

@@ -20,7 +20,7 @@ Warning:
 
 import functools
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -184,11 +184,23 @@ def compile_trajectory(
         ``layers`` (names), ``num_outputs`` and ``method``, plus the user's entries.
 
     Raises:
-        InvalidInputError: If the state is not unit-norm, a layer has a different ``N``, a
-            layer is of an unknown type, or ``method`` is unknown.
+        InvalidInputError: If the state is not unit-norm, ``layers`` is a single layer or not
+            a sequence, a layer has a different ``N``, a layer is of an unknown type, or
+            ``method`` is unknown.
     """
     if method not in _METHODS:
         raise InvalidInputError(f"method must be one of {_METHODS}; got {method!r}")
+    if isinstance(layers, ReflectionLayer | UnitaryLayer):
+        raise InvalidInputError(
+            f"layers must be a sequence of layers; got a single {type(layers).__name__} "
+            f"{layers.name!r}; pass it in a list, e.g. layers=[layer]"
+        )
+    if isinstance(layers, str | bytes) or not isinstance(layers, Iterable):
+        raise InvalidInputError(
+            "layers must be a sequence of ReflectionLayer or UnitaryLayer objects; got "
+            f"{type(layers).__name__}; pass a list, e.g. layers=[layer_1, layer_2]"
+        )
+    layers = list(layers)
     psi = _unit_vector(initial_statevector, "initial_statevector", allow_zero=False)
     num_outputs = psi.size
     for index, layer in enumerate(layers):

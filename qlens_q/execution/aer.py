@@ -19,6 +19,7 @@ from qiskit_aer import AerSimulator
 
 from qlens_q.exceptions import InvalidInputError
 from qlens_q.states.encoding import bitstring_output
+from qlens_q.states.validation import check_int, check_seed
 
 logger = logging.getLogger(__name__)
 
@@ -117,8 +118,9 @@ def statevector_probabilities(
         ``(probabilities (batch, N), padding_probability (batch,))``, both ``float64``.
 
     Raises:
-        InvalidInputError: If ``num_outputs`` exceeds ``2**n`` or is below 2.
+        InvalidInputError: If ``num_outputs`` is not an int, exceeds ``2**n`` or is below 2.
     """
+    num_outputs = check_int(num_outputs, name="num_outputs", minimum=2)
     statevectors = run_statevectors(circuits)
     if not 2 <= num_outputs <= statevectors.shape[1]:
         raise InvalidInputError(
@@ -163,7 +165,8 @@ def run_shots(
     Args:
         circuits: One circuit or a sequence, all on the same number of qubits ``n``.
         shots: Shots per circuit, ``> 0``.
-        seed: Simulator seed.
+        seed: Simulator seed, an int in ``[0, 2**63)`` (``None`` is refused: runs must be
+            reproducible).
         num_outputs: Output units ``N``; defaults to ``metadata["num_outputs"]`` of the first
             circuit, else ``2**n``.
 
@@ -171,22 +174,23 @@ def run_shots(
         :class:`ShotResult`.
 
     Raises:
-        InvalidInputError: If ``shots <= 0``, the batch is empty or ``num_outputs`` is out of
-            range.
+        InvalidInputError: If ``shots`` is not an int ``>= 1``, ``seed`` is not an int in
+            ``[0, 2**63)``, the batch is empty or ``num_outputs`` is not an int in range.
     """
-    if isinstance(shots, bool) or not isinstance(shots, int | np.integer) or shots <= 0:
-        raise InvalidInputError(f"shots must be a positive int; got {shots!r}")
+    shots = check_int(shots, name="shots", minimum=1)
+    seed = check_seed(seed)
     batch = _as_list(circuits)
     num_qubits = _num_qubits(batch)
     if num_outputs is None:
         num_outputs = (batch[0].metadata or {}).get("num_outputs", 2**num_qubits)
-    if not 2 <= num_outputs <= 2**num_qubits:
+    num_outputs = check_int(num_outputs, name="num_outputs", minimum=2)
+    if num_outputs > 2**num_qubits:
         raise InvalidInputError(
             f"num_outputs must lie in [2, {2**num_qubits}] for {num_qubits} qubits; got "
             f"{num_outputs}"
         )
 
-    backend = AerSimulator(method="statevector", seed_simulator=int(seed))
+    backend = AerSimulator(method="statevector", seed_simulator=seed)
     compiled = _prepare_for_aer(batch, backend, lambda circuit: circuit.measure_all())
     logger.debug(
         "run_shots: %d circuits, shots %d, seed %d, options %s",
@@ -195,7 +199,7 @@ def run_shots(
         seed,
         backend.options,
     )
-    result = backend.run(compiled, shots=int(shots), seed_simulator=int(seed)).result()
+    result = backend.run(compiled, shots=shots, seed_simulator=seed).result()
 
     counts = np.zeros((len(batch), num_outputs), dtype=np.int64)
     padding = np.zeros(len(batch), dtype=np.int64)
@@ -207,4 +211,4 @@ def run_shots(
             else:
                 padding[index] += count
 
-    return ShotResult(counts=counts, padding_counts=padding, shots=int(shots), seed=int(seed))
+    return ShotResult(counts=counts, padding_counts=padding, shots=shots, seed=seed)

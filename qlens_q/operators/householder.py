@@ -53,7 +53,11 @@ def _statevectors(states: np.ndarray, name: str) -> np.ndarray:
 
 
 def _vectors(vectors: np.ndarray) -> np.ndarray:
-    """Return Householder vectors as a finite ``(N,)`` or ``(batch, N)`` array."""
+    """Return Householder vectors as a finite ``(N,)`` or ``(batch, N)`` array.
+
+    Every row must be a unit vector (2-norm 1 within ``STATE_NORM_ATOL``) or exactly zero
+    (identity layer): ``I - 2 v v^dagger`` is a reflection, hence unitary, only for those.
+    """
     array = np.asarray(vectors)
     if not np.issubdtype(array.dtype, np.number) or array.ndim not in (1, 2):
         raise InvalidInputError(
@@ -61,6 +65,16 @@ def _vectors(vectors: np.ndarray) -> np.ndarray:
         )
     if not np.all(np.isfinite(array)):
         raise InvalidInputError("vectors must be finite; got NaN or inf entries")
+    norms = np.atleast_1d(np.linalg.norm(array, axis=-1))
+    bad = (np.abs(norms - 1.0) > STATE_NORM_ATOL) & (norms != 0)
+    if np.any(bad):
+        row = int(np.argmax(bad))
+        raise InvalidInputError(
+            f"vectors must be unit vectors (2-norm 1 within {STATE_NORM_ATOL:g}) or zero rows "
+            f"(identity layers); got norm {norms[row]:.12g} in row {row}; normalise them, "
+            "e.g. v / np.linalg.norm(v, axis=-1, keepdims=True), or build them with "
+            "householder_vectors"
+        )
     return array
 
 
@@ -107,7 +121,12 @@ def householder_vectors(
 
 
 def householder_unitaries(vectors: np.ndarray) -> np.ndarray:
-    """Reflections ``U = I - 2 v v^dagger``, shape ``(..., N, N)``; a zero vector gives ``I``."""
+    """Reflections ``U = I - 2 v v^dagger``, shape ``(..., N, N)``; a zero vector gives ``I``.
+
+    Raises:
+        InvalidInputError: If a row of ``vectors`` is neither unit-norm nor zero, or is not
+            finite.
+    """
     v = _vectors(vectors)
     identity = np.eye(v.shape[-1], dtype=v.dtype)
 
@@ -118,7 +137,8 @@ def householder_hamiltonians(vectors: np.ndarray, alpha: float = 1.0) -> np.ndar
     """Hamiltonians ``H = (pi/alpha) v v^dagger``, shape ``(..., N, N)``; zero vector gives 0.
 
     Raises:
-        InvalidInputError: If ``alpha`` is not finite and positive.
+        InvalidInputError: If ``alpha`` is not finite and positive, or a row of ``vectors`` is
+            neither unit-norm nor zero.
     """
     alpha = _check_alpha(alpha)
     v = _vectors(vectors)
@@ -133,7 +153,7 @@ def delta_psi(vectors: np.ndarray, psi0: np.ndarray, alpha: float = 1.0) -> np.n
     still validated so that it matches :func:`householder_hamiltonians`.
 
     Args:
-        vectors: Householder vectors ``(N,)`` or ``(batch, N)``.
+        vectors: Householder vectors ``(N,)`` or ``(batch, N)``, unit or zero rows.
         psi0: States before the layer, same shape.
         alpha: Layer step, finite and positive.
 
@@ -141,7 +161,8 @@ def delta_psi(vectors: np.ndarray, psi0: np.ndarray, alpha: float = 1.0) -> np.n
         Array of the inputs' shape (real for real inputs).
 
     Raises:
-        InvalidInputError: On mismatched shapes or a non-positive ``alpha``.
+        InvalidInputError: On mismatched shapes, a non-positive ``alpha``, or a row of
+            ``vectors`` that is neither unit-norm nor zero.
     """
     _check_alpha(alpha)
     v = _vectors(vectors)
@@ -170,8 +191,15 @@ class HouseholderLayer:
 
     Attributes:
         name: Layer name (e.g. ``"layer_3"``).
-        vectors: Householder vectors, shape ``(batch, N)``; zero rows are identity layers.
-        identity_mask: Shape ``(batch,)``, True where the example's layer is the identity.
+        vectors: Householder vectors, shape ``(batch, N)``: unit rows, or zero rows for
+            identity layers.
+        identity_mask: Boolean, shape ``(batch,)``, True exactly where the row of ``vectors``
+            is zero (the example's layer is the identity); derived from ``vectors`` when
+            omitted.
+
+    Raises:
+        InvalidInputError: If a row of ``vectors`` is neither unit-norm nor zero, the mask
+            does not match the zero rows, or ``alpha`` is not finite and positive.
         alpha: Layer step (time) of ``U = expm(-i alpha H)``.
     """
 
@@ -184,14 +212,20 @@ class HouseholderLayer:
         vectors = _vectors(self.vectors)
         if vectors.ndim == 1:
             vectors = vectors[None, :]
-        mask = self.identity_mask
-        if mask is None:
-            mask = np.linalg.norm(vectors, axis=-1) == 0
-        mask = np.asarray(mask, dtype=bool)
-        if mask.shape != vectors.shape[:1]:
+        zero_rows = ~np.any(vectors != 0, axis=-1)
+        mask = zero_rows if self.identity_mask is None else np.asarray(self.identity_mask)
+        if mask.dtype != np.bool_ or mask.shape != vectors.shape[:1]:
             raise InvalidInputError(
-                f"identity_mask must have shape ({vectors.shape[0]},) to match vectors; "
-                f"got {mask.shape}"
+                f"identity_mask must be a boolean array of shape ({vectors.shape[0]},) to "
+                f"match vectors; got dtype {mask.dtype} and shape {mask.shape}"
+            )
+        if np.any(mask != zero_rows):
+            row = int(np.argmax(mask != zero_rows))
+            raise InvalidInputError(
+                "identity_mask must be True exactly on the zero rows of vectors; got "
+                f"identity_mask[{row}]={bool(mask[row])} for a "
+                f"{'zero' if zero_rows[row] else 'non-zero'} row; leave identity_mask=None to "
+                "derive it from vectors"
             )
         object.__setattr__(self, "vectors", _read_only(vectors))
         object.__setattr__(self, "identity_mask", _read_only(mask))

@@ -25,6 +25,7 @@ import warnings
 import numpy as np
 
 from qlens_q.exceptions import InvalidInputError, QlensWarning
+from qlens_q.states.validation import check_int
 from qlens_q.tolerances import PROBABILITY_SUM_ATOL
 
 logger = logging.getLogger(__name__)
@@ -49,15 +50,23 @@ def validate_probabilities(
             inf or negative entries, or a row sums to something other than 1 (or to 0 when
             ``renormalize`` is set).
     """
-    if np.iscomplexobj(probabilities):
+    try:
+        raw = np.asarray(probabilities)
+    except (TypeError, ValueError) as error:  # ragged nested lists
+        raise InvalidInputError(
+            f"{name} must be a real numeric array of shape (N,) or (batch, N); got a ragged "
+            f"{type(probabilities).__name__}; give every row the same length"
+        ) from error
+    if np.iscomplexobj(raw):
         raise InvalidInputError(
             f"{name} must be real; got a complex array (take born_probabilities of a state)"
         )
     try:
-        array = np.array(probabilities, dtype=np.float64)
+        array = np.array(raw, dtype=np.float64)
     except (TypeError, ValueError) as error:
         raise InvalidInputError(
-            f"{name} must be a real numeric array; got {type(probabilities).__name__}"
+            f"{name} must be a real numeric array; got {type(probabilities).__name__} of "
+            f"dtype {raw.dtype}"
         ) from error
     if array.ndim not in (1, 2):
         raise InvalidInputError(
@@ -107,15 +116,9 @@ def num_qubits_for(num_outputs: int) -> int:
     Raises:
         InvalidInputError: If ``num_outputs`` is not an integer of at least 2.
     """
-    if isinstance(num_outputs, bool) or not isinstance(num_outputs, int | np.integer):
-        raise InvalidInputError(
-            f"num_outputs must be an int >= 2; got {num_outputs!r} of type "
-            f"{type(num_outputs).__name__}"
-        )
-    if num_outputs < 2:
-        raise InvalidInputError(f"num_outputs must be >= 2; got {num_outputs}")
+    num_outputs = check_int(num_outputs, name="num_outputs", minimum=2)
 
-    return max(1, math.ceil(math.log2(int(num_outputs))))
+    return max(1, math.ceil(math.log2(num_outputs)))
 
 
 def amplitudes(probabilities: np.ndarray, *, renormalize: bool = False) -> np.ndarray:
@@ -145,7 +148,7 @@ def pad_statevector(statevector: np.ndarray, num_qubits: int | None = None) -> n
         Shape ``(..., 2**num_qubits)``, same dtype, padding entries zero.
 
     Raises:
-        InvalidInputError: If ``2**num_qubits < N``.
+        InvalidInputError: If ``num_qubits`` is not an int ``>= 1`` or ``2**num_qubits < N``.
     """
     array = np.asarray(statevector)
     if array.ndim < 1:
@@ -153,7 +156,8 @@ def pad_statevector(statevector: np.ndarray, num_qubits: int | None = None) -> n
     num_outputs = array.shape[-1]
     if num_qubits is None:
         num_qubits = num_qubits_for(num_outputs)
-    if num_qubits < 1 or 2**num_qubits < num_outputs:
+    num_qubits = check_int(num_qubits, name="num_qubits", minimum=1)
+    if 2**num_qubits < num_outputs:
         raise InvalidInputError(
             f"num_qubits must be >= 1 with 2**num_qubits >= N={num_outputs}; got {num_qubits}; "
             f"leave num_qubits=None to use {num_qubits_for(max(num_outputs, 2))}"
@@ -184,16 +188,17 @@ def output_bitstring(index: int, num_qubits: int) -> str:
     '01'
 
     Raises:
-        InvalidInputError: If ``index`` is outside ``[0, 2**num_qubits)``.
+        InvalidInputError: If ``num_qubits`` is not an int ``>= 1`` or ``index`` is not an int
+            in ``[0, 2**num_qubits)``.
     """
-    if num_qubits < 1:
-        raise InvalidInputError(f"num_qubits must be >= 1; got {num_qubits}")
-    if not 0 <= index < 2**num_qubits:
+    num_qubits = check_int(num_qubits, name="num_qubits", minimum=1)
+    index = check_int(index, name="index", minimum=0)
+    if index >= 2**num_qubits:
         raise InvalidInputError(
             f"index must lie in [0, {2**num_qubits}) for {num_qubits} qubits; got {index}"
         )
 
-    return format(int(index), f"0{num_qubits}b")
+    return format(index, f"0{num_qubits}b")
 
 
 def bitstring_output(bitstring: str) -> int:
@@ -203,8 +208,14 @@ def bitstring_output(bitstring: str) -> int:
     1
 
     Raises:
-        InvalidInputError: If the string holds characters other than 0, 1 and spaces.
+        InvalidInputError: If ``bitstring`` is not a str, or holds characters other than 0, 1
+            and spaces.
     """
+    if not isinstance(bitstring, str):
+        raise InvalidInputError(
+            f"bitstring must be a str of '0' and '1' characters; got {bitstring!r} of type "
+            f"{type(bitstring).__name__}; use output_bitstring(index, num_qubits) to make one"
+        )
     bits = bitstring.replace(" ", "")
     if not bits or set(bits) - {"0", "1"}:
         raise InvalidInputError(f"bitstring must hold only '0' and '1'; got {bitstring!r}")

@@ -10,6 +10,7 @@ import logging
 import numpy as np
 
 from qlens_q.exceptions import InvalidInputError
+from qlens_q.states.validation import check_int
 
 logger = logging.getLogger(__name__)
 
@@ -26,11 +27,10 @@ def measurement_operator(num_outputs: int, values: np.ndarray | None = None) -> 
         ``float64`` matrix of shape ``(N, N)``.
 
     Raises:
-        InvalidInputError: If ``num_outputs < 1`` or ``values`` has the wrong shape or is not
-            finite.
+        InvalidInputError: If ``num_outputs`` is not an int ``>= 1``, or ``values`` has the
+            wrong shape or is not finite.
     """
-    if num_outputs < 1:
-        raise InvalidInputError(f"num_outputs must be >= 1; got {num_outputs}")
+    num_outputs = check_int(num_outputs, name="num_outputs", minimum=1)
     if values is None:
         values = np.arange(num_outputs, dtype=np.float64)
     values = np.asarray(values, dtype=np.float64)

@@ -14,6 +14,7 @@ import scipy.stats
 
 from qlens_q.exceptions import InvalidInputError
 from qlens_q.states.encoding import validate_probabilities
+from qlens_q.states.validation import check_int, check_real, check_seed
 from qlens_q.tolerances import RESAMPLING_TIE_RTOL
 
 logger = logging.getLogger(__name__)
@@ -88,7 +89,20 @@ class ChiSquareResults:
 
 
 def _counts(counts: np.ndarray) -> np.ndarray:
-    array = np.asarray(counts)
+    try:
+        array = np.asarray(counts)
+    except (TypeError, ValueError) as error:
+        raise InvalidInputError(
+            f"counts must be an array of non-negative integers; got a ragged "
+            f"{type(counts).__name__}; give every row the same length"
+        ) from error
+    if array.dtype == np.bool_ or not (
+        np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
+    ):
+        raise InvalidInputError(
+            f"counts must be non-negative integers; got an array of dtype {array.dtype}; pass "
+            "integer shot counts"
+        )
     if not np.all(np.isfinite(array)) or np.any(array < 0) or np.any(array != np.round(array)):
         raise InvalidInputError("counts must be non-negative integers; got other values")
     return array.astype(np.int64)
@@ -125,11 +139,8 @@ def _chi_square_one(
     return ChiSquareResult(statistic, (exceed + 1) / (num_simulations + 1), dof, "monte-carlo")
 
 
-def _check_simulations(num_simulations: int) -> None:
-    if isinstance(num_simulations, bool) or not isinstance(num_simulations, int | np.integer):
-        raise InvalidInputError(f"num_simulations must be an int >= 1; got {num_simulations!r}")
-    if num_simulations < 1:
-        raise InvalidInputError(f"num_simulations must be >= 1; got {num_simulations}")
+def _check_options(num_simulations: int, seed: int) -> tuple[int, int]:
+    return check_int(num_simulations, name="num_simulations", minimum=1), check_seed(seed)
 
 
 def chi_square_test(
@@ -157,10 +168,11 @@ def chi_square_test(
         :class:`ChiSquareResult`.
 
     Raises:
-        InvalidInputError: On mismatched shapes, invalid probabilities, negative or
-            non-integer counts, or no shots.
+        InvalidInputError: On mismatched shapes, invalid probabilities, negative, non-integer
+            or non-numeric counts, no shots, or a ``seed`` that is not an int in
+            ``[0, 2**63)``.
     """
-    _check_simulations(num_simulations)
+    num_simulations, seed = _check_options(num_simulations, seed)
     observed = _counts(counts)
     probs = validate_probabilities(probabilities)
     if observed.shape != probs.shape or probs.ndim != 1:
@@ -191,7 +203,7 @@ def chi_square_tests(
     Raises:
         InvalidInputError: As :func:`chi_square_test`, for any row.
     """
-    _check_simulations(num_simulations)
+    num_simulations, seed = _check_options(num_simulations, seed)
     observed = _counts(counts)
     probs = validate_probabilities(probabilities)
     if observed.shape != probs.shape or probs.ndim != 2:
@@ -233,12 +245,12 @@ def shots_for_tvd(num_outputs: int, tvd: float, confidence: float = 0.95) -> int
         The number of shots (at least 1).
 
     Raises:
-        InvalidInputError: If an argument is out of range.
+        InvalidInputError: If ``num_outputs`` is not an int ``>= 2``, or ``tvd`` or
+            ``confidence`` is not a real number in range.
     """
-    if isinstance(num_outputs, bool) or not isinstance(num_outputs, int | np.integer):
-        raise InvalidInputError(f"num_outputs must be an int >= 2; got {num_outputs!r}")
-    if num_outputs < 2:
-        raise InvalidInputError(f"num_outputs must be >= 2; got {num_outputs}")
+    num_outputs = check_int(num_outputs, name="num_outputs", minimum=2)
+    tvd = check_real(tvd, name="tvd")
+    confidence = check_real(confidence, name="confidence")
     if not 0 < tvd <= 1:
         raise InvalidInputError(f"tvd must lie in (0, 1]; got {tvd}")
     if not 0 < confidence < 1:
@@ -260,15 +272,16 @@ def binomial_confidence_interval(
     Uses ``scipy.stats.binomtest(successes, trials).proportion_ci``.
 
     Raises:
-        InvalidInputError: If ``trials <= 0``, ``successes`` is outside ``[0, trials]`` or
-            ``confidence`` is outside ``(0, 1)``.
+        InvalidInputError: If ``trials`` is not an int ``>= 1``, ``successes`` is not an int
+            in ``[0, trials]`` or ``confidence`` is not a real number in ``(0, 1)``.
     """
-    if trials <= 0:
-        raise InvalidInputError(f"trials must be > 0; got {trials}")
-    if not 0 <= successes <= trials:
+    trials = check_int(trials, name="trials", minimum=1)
+    successes = check_int(successes, name="successes", minimum=0)
+    confidence = check_real(confidence, name="confidence")
+    if successes > trials:
         raise InvalidInputError(f"successes must lie in [0, trials={trials}]; got {successes}")
     if not 0 < confidence < 1:
         raise InvalidInputError(f"confidence must lie in (0, 1); got {confidence}")
-    interval = scipy.stats.binomtest(int(successes), int(trials)).proportion_ci(confidence)
+    interval = scipy.stats.binomtest(successes, trials).proportion_ci(confidence)
 
     return float(interval.low), float(interval.high)

@@ -19,7 +19,8 @@ from typing import Literal
 import numpy as np
 
 from qlens_q.exceptions import InvalidInputError
-from qlens_q.statistics.similarity import cosine_matrix
+from qlens_q.states.validation import check_int, check_seed
+from qlens_q.statistics.similarity import _flatten, _scaled_rows, cosine_matrix
 from qlens_q.tolerances import RESAMPLING_TIE_RTOL, ZERO_MATRIX_NORM_ATOL
 
 logger = logging.getLogger(__name__)
@@ -51,11 +52,9 @@ class PermutationTestResult:
     alternative: str
 
 
-def _check_options(num_permutations: int, alternative: str) -> None:
-    if isinstance(num_permutations, bool) or not isinstance(num_permutations, int | np.integer):
-        raise InvalidInputError(f"num_permutations must be an int >= 1; got {num_permutations!r}")
-    if num_permutations < 1:
-        raise InvalidInputError(f"num_permutations must be >= 1; got {num_permutations}")
+def _check_options(num_permutations: int, seed: int, alternative: str) -> None:
+    check_int(num_permutations, name="num_permutations", minimum=1)
+    check_seed(seed)
     if alternative not in _ALTERNATIVES:
         raise InvalidInputError(f"alternative must be one of {_ALTERNATIVES}; got {alternative!r}")
 
@@ -73,6 +72,11 @@ def _run(
     observed_indicator[0, :num_first] = 1.0
     observed_a, observed_b = group_statistics(observed_indicator)
     observed = float(observed_a[0] - observed_b[0])
+    if not np.isfinite(observed):
+        raise InvalidInputError(
+            f"the observed statistic must be finite; got {observed} (group A {observed_a[0]}, "
+            f"group B {observed_b[0]}); check the inputs for overflow (entries near 1e308)"
+        )
     tolerance = RESAMPLING_TIE_RTOL * max(1.0, abs(observed))
 
     rng = np.random.default_rng(seed)
@@ -124,23 +128,22 @@ def similarity_permutation_test(
         pairwise similarities.
 
     Raises:
-        InvalidInputError: On mismatched matrix shapes, zero matrices (unless skipped), fewer
-            than 2 matrices in a group, or bad options.
+        InvalidInputError: On mismatched matrix shapes, NaN or infinite entries, zero matrices
+            (unless skipped), fewer than 2 matrices in a group, a non-finite observed
+            statistic, or bad options (``seed`` must be an int in ``[0, 2**63)``).
     """
-    _check_options(num_permutations, alternative)
+    _check_options(num_permutations, seed, alternative)
     first, second = np.asarray(matrices), np.asarray(baseline_matrices)
     if first.ndim < 2 or first.shape[1:] != second.shape[1:]:
         raise InvalidInputError(
             "matrices and baseline_matrices must be stacks of equal-shape matrices; got "
             f"matrices {first.shape} and baseline_matrices {second.shape}"
         )
+    # Finiteness is checked before zero matrices are dropped (NaN rows are not "zero").
+    flat_first, flat_second = _flatten(first, "matrices"), _flatten(second, "baseline_matrices")
     if skip_zero:
-        first = first[
-            np.linalg.norm(first.reshape(len(first), -1), axis=1) >= ZERO_MATRIX_NORM_ATOL
-        ]
-        second = second[
-            np.linalg.norm(second.reshape(len(second), -1), axis=1) >= ZERO_MATRIX_NORM_ATOL
-        ]
+        first = first[_scaled_rows(flat_first)[1] >= ZERO_MATRIX_NORM_ATOL]
+        second = second[_scaled_rows(flat_second)[1] >= ZERO_MATRIX_NORM_ATOL]
     num_first, num_second = len(first), len(second)
     if num_first < 2 or num_second < 2:
         raise InvalidInputError(
@@ -209,9 +212,10 @@ def delta_psi_permutation_test(
         ``||mean Delta Psi||``.
 
     Raises:
-        InvalidInputError: On mismatched ``N``, empty groups or bad options.
+        InvalidInputError: On mismatched ``N``, empty groups, a non-finite observed statistic
+            or bad options (``seed`` must be an int in ``[0, 2**63)``).
     """
-    _check_options(num_permutations, alternative)
+    _check_options(num_permutations, seed, alternative)
     first, _ = mean_delta_psi(delta_psi)
     second, _ = mean_delta_psi(baseline_delta_psi)
     if first.shape != second.shape:

@@ -4,6 +4,10 @@ The inner product is ``<A, B> = Re tr(A^dagger B)``, which for real matrices is 
 Frobenius inner product ``sum_ij A_ij B_ij``. Cosine similarity is
 ``<A, B> / (||A||_F ||B||_F)``. A zero matrix (the Hamiltonian of an identity layer) has no
 direction: it is an error unless ``skip_zero=True`` drops it from the set.
+
+Cosine similarity is scale invariant, so each matrix is divided by its largest absolute entry
+before the Gram matrix is formed: Hamiltonians ``(pi/alpha) v v^dagger`` with a tiny ``alpha``
+(huge entries) or a huge one (tiny entries) neither overflow nor underflow.
 """
 
 import logging
@@ -29,6 +33,20 @@ def _flatten(matrices: np.ndarray, name: str) -> np.ndarray:
     return array.reshape(array.shape[0], -1)
 
 
+def _scaled_rows(flat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows divided by their max-abs entry, and the rows' Frobenius norms (overflow-safe).
+
+    Returns:
+        ``(scaled (M, D), norms (M,))``; a zero row stays zero with norm 0.
+    """
+    scale = np.abs(flat).max(axis=1) if flat.shape[1] else np.zeros(flat.shape[0])
+    safe_scale = np.where(scale > 0, scale, 1.0)
+    scaled = flat / safe_scale[:, None]
+    norms = scale * np.linalg.norm(scaled, axis=1)
+
+    return scaled, norms
+
+
 def frobenius_gram(matrices: np.ndarray) -> np.ndarray:
     """Gram matrix ``G_ij = Re tr(A_i^dagger A_j)`` of a stack of matrices.
 
@@ -51,11 +69,11 @@ def cosine_matrix(matrices: np.ndarray, *, skip_zero: bool = False) -> np.ndarra
     """Cosine similarity matrix ``(M', M')`` (``M'`` matrices left after ``skip_zero``).
 
     Raises:
-        InvalidInputError: If a matrix has Frobenius norm below ``ZERO_MATRIX_NORM_ATOL`` and
-            ``skip_zero`` is False (the message names its index).
+        InvalidInputError: If the stack is not numeric or not finite, or a matrix has Frobenius
+            norm below ``ZERO_MATRIX_NORM_ATOL`` and ``skip_zero`` is False (the message names
+            its index).
     """
-    gram = frobenius_gram(matrices)
-    norms = np.sqrt(np.clip(np.diag(gram), 0.0, None))
+    scaled, norms = _scaled_rows(_flatten(matrices, "matrices"))
     zero = norms < ZERO_MATRIX_NORM_ATOL
     if np.any(zero):
         if not skip_zero:
@@ -66,9 +84,11 @@ def cosine_matrix(matrices: np.ndarray, *, skip_zero: bool = False) -> np.ndarra
                 "skip_zero=True to leave them out"
             )
         logger.debug("cosine_matrix: skipping %d zero matrices", int(zero.sum()))
-        keep = ~zero
-        gram, norms = gram[np.ix_(keep, keep)], norms[keep]
-    cosine = gram / np.outer(norms, norms)
+        scaled = scaled[~zero]
+    # Rows scaled to max-abs 1 have norms in [1, sqrt(D)]: no overflow, no 0/0.
+    gram = (scaled.conj() @ scaled.T).real
+    scaled_norms = np.sqrt(np.clip(np.diag(gram), 0.0, None))
+    cosine = gram / np.outer(scaled_norms, scaled_norms)
 
     return np.clip(cosine, -1.0, 1.0)
 

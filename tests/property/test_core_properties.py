@@ -13,6 +13,7 @@ from qlens_q.operators import (
     householder_hamiltonians,
     householder_unitaries,
     householder_vectors,
+    spectrum,
     unitary_from_hamiltonian,
 )
 from qlens_q.states import amplitudes, pad_statevector
@@ -90,6 +91,27 @@ def test_eigen_view_matches_expm_and_round_trips(num_outputs, seed, alpha):
     np.testing.assert_allclose(
         hamiltonian_from_unitary(unitary, alpha), hamiltonian, atol=round_trip_atol
     )
+
+
+@fast
+@given(
+    seed_strategy,
+    alpha_strategy,
+    st.lists(st.floats(min_value=0.0, max_value=1e-8), min_size=1, max_size=6),
+)
+def test_energies_near_the_branch_cut_stay_in_principal_range(seed, alpha, gaps):
+    # Eigenphases within 1e-8 of +-pi (either side of the cut) in a random eigenbasis.
+    rng = np.random.default_rng(seed)
+    signs = rng.choice([-1.0, 1.0], size=len(gaps))
+    phases = np.append(signs * (np.pi - np.asarray(gaps)), rng.uniform(-np.pi, np.pi, size=2))
+    basis, _ = np.linalg.qr(rng.normal(size=(phases.size,) * 2))
+    unitary = (basis * np.exp(1j * phases)) @ basis.T
+
+    energies = spectrum(unitary, alpha)
+    hamiltonian = hamiltonian_from_unitary(unitary, alpha)
+
+    assert np.all(energies <= np.pi / alpha) and np.all(energies > -np.pi / alpha)
+    check_hermitian(hamiltonian, atol=HERMITIAN_ATOL)
 
 
 @circuit_settings

@@ -103,3 +103,20 @@ def test_errors(rng):
         compile_trajectory(psi[0], layers, method="dense")
     with pytest.raises(InvalidInputError, match=r"layers\[0\] must be a ReflectionLayer"):
         compile_trajectory(psi[0], [np.eye(3)])
+
+
+def test_single_layer_instead_of_a_list_is_rejected():
+    # Regression: a bare layer raised "TypeError: 'ReflectionLayer' object is not iterable".
+    layer = ReflectionLayer("layer_1", np.array([1.0, 0.0]))
+
+    with pytest.raises(InvalidInputError, match=r"single ReflectionLayer 'layer_1'.*\[layer\]"):
+        compile_trajectory(amplitudes([0.5, 0.5]), layer)
+    with pytest.raises(InvalidInputError, match="layers must be a sequence .* got int"):
+        compile_trajectory(amplitudes([0.5, 0.5]), 3)
+    circuit = compile_trajectory(amplitudes([0.5, 0.5]), (layer for _ in range(2)))
+    assert circuit.metadata["layers"] == ["layer_1", "layer_1"]
+
+
+def test_reflection_circuit_rejects_float_num_qubits():
+    with pytest.raises(InvalidInputError, match="num_qubits must be an int >= 1; got 2.0"):
+        reflection_circuit(np.array([1.0, 0.0, 0.0]), 2.0)

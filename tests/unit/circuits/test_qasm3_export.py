@@ -5,7 +5,7 @@ import pytest
 from qiskit.quantum_info import Statevector
 
 from qlens_q.circuits import ReflectionLayer, compile_trajectory, export_qasm3, load_qasm3
-from qlens_q.exceptions import InvalidInputError
+from qlens_q.exceptions import DataError, InvalidInputError
 from qlens_q.operators import householder_vectors
 from qlens_q.states import amplitudes
 
@@ -32,3 +32,31 @@ def test_errors(tmp_path):
         export_qasm3(compile_trajectory(np.array([1.0, 0.0]), []), tmp_path / "no" / "x.qasm")
     with pytest.raises(InvalidInputError, match="existing OpenQASM 3 file"):
         load_qasm3(tmp_path / "missing.qasm")
+
+
+def test_numpy_metadata_round_trips_as_plain_numbers(tmp_path):
+    # Regression: json default=str turned np.int64(3) into the string "3".
+    metadata = {"example_id": np.int64(3), "weights": np.array([0.5, 0.25]), "p": np.float32(0.5)}
+    circuit = compile_trajectory(np.array([1.0, 0.0]), [], metadata=metadata)
+
+    loaded = load_qasm3(export_qasm3(circuit, tmp_path / "numpy.qasm"))
+
+    assert loaded.metadata["example_id"] == 3 and type(loaded.metadata["example_id"]) is int
+    assert loaded.metadata["weights"] == [0.5, 0.25]
+    assert loaded.metadata["p"] == 0.5 and type(loaded.metadata["p"]) is float
+
+
+def test_unreadable_files_raise_data_error(tmp_path):
+    # Regression: QASM3ParsingError and json.JSONDecodeError leaked to the caller.
+    path = export_qasm3(compile_trajectory(np.array([1.0, 0.0]), []), tmp_path / "good.qasm")
+    body = path.read_text().split("\n", 1)[1]
+    cases = {
+        "syntax.qasm": ("garbage!!", "must hold valid OpenQASM 3; got QASM3ParsingError"),
+        "gate.qasm": ("OPENQASM 3.0; qubit[1] q; foo q;", "gate 'foo' is not defined"),
+        "header.qasm": ("// qlens-q: {bad\n" + body, "header line must be JSON"),
+        "list.qasm": ("// qlens-q: [1, 2]\n" + body, "header must be a JSON object"),
+    }
+    for name, (text, message) in cases.items():
+        (tmp_path / name).write_text(text)
+        with pytest.raises(DataError, match=f"{name}.*{message}"):
+            load_qasm3(tmp_path / name)

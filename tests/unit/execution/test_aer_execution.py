@@ -90,7 +90,7 @@ def test_inverted_state_preparation_does_not_reach_aer():
 def test_errors():
     circuit = compile_trajectory(amplitudes([0.5, 0.5]), [])
 
-    with pytest.raises(InvalidInputError, match="shots must be a positive int; got 0"):
+    with pytest.raises(InvalidInputError, match="shots must be >= 1; got 0"):
         run_shots(circuit, shots=0, seed=0)
     with pytest.raises(InvalidInputError, match="at least one QuantumCircuit"):
         run_statevectors([])
@@ -98,3 +98,37 @@ def test_errors():
         run_statevectors([circuit, QuantumCircuit(2)])
     with pytest.raises(InvalidInputError, match=r"num_outputs must lie in \[2, 2\]"):
         statevector_probabilities(circuit, 3)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda c: statevector_probabilities(c, "3"),
+            "num_outputs must be an int >= 2; got '3' of type str",
+        ),
+        (
+            lambda c: run_shots(c, shots=10, seed=0, num_outputs=3.0),
+            "num_outputs must be an int >= 2; got 3.0",
+        ),
+        (lambda c: run_shots(c, shots=10.0, seed=0), "shots must be an int >= 1; got 10.0"),
+        (lambda c: run_shots(c, shots=10, seed=None), r"seed must be an int in \[0, 2\*\*63\)"),
+        (lambda c: run_shots(c, shots=10, seed=-1), r"seed must be .* got -1"),
+        (lambda c: run_shots(c, shots=10, seed=2**64), r"seed must be .* got 18446744073709551616"),
+    ],
+)
+def test_bad_argument_types_raise_invalid_input(call, message):
+    # Regression: these raised TypeError (or reached Aer with an invalid seed).
+    circuit = compile_trajectory(amplitudes([0.25, 0.25, 0.5]), [])
+
+    with pytest.raises(InvalidInputError, match=message):
+        call(circuit)
+
+
+def test_largest_seed_and_numpy_integers_are_accepted():
+    circuit = compile_trajectory(amplitudes([0.25, 0.25, 0.5]), [])
+
+    result = run_shots(circuit, shots=np.int64(20), seed=np.uint64(2**63 - 1))
+
+    assert result.shots == 20 and result.seed == 2**63 - 1 and type(result.seed) is int
+    assert result.counts.sum() + result.padding_counts.sum() == 20

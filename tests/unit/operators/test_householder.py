@@ -152,3 +152,45 @@ def test_alpha_must_be_positive(alpha):
 def test_delta_psi_shape_mismatch():
     with pytest.raises(InvalidInputError, match=r"vectors \(3,\) and psi0 \(2,\)"):
         delta_psi(np.array([1.0, 0.0, 0.0]), np.array([1.0, 0.0]))
+
+
+NON_UNIT = np.array([1.0, 1.0])
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: householder_unitaries(NON_UNIT),
+        lambda: householder_hamiltonians(np.array([[0.0, 0.0], NON_UNIT])),
+        lambda: delta_psi(NON_UNIT, np.array([1.0, 0.0])),
+        lambda: HouseholderLayer("layer", NON_UNIT[None, :]),
+    ],
+)
+def test_non_unit_vectors_are_rejected(call):
+    # Regression: householder_unitaries([1, 1]) returned the non-unitary [[-1, -2], [-2, -1]].
+    with pytest.raises(InvalidInputError, match=r"unit vectors .* or zero rows .* norm 1\.414"):
+        call()
+
+
+def test_unit_and_zero_rows_are_accepted():
+    vectors = np.array([[0.0, 0.0], [1 / SQRT2, -1 / SQRT2]])
+
+    unitaries = householder_unitaries(vectors)
+
+    np.testing.assert_allclose(unitaries[0], np.eye(2), atol=HAND_ATOL)
+    np.testing.assert_allclose(unitaries[1] @ unitaries[1].T, np.eye(2), atol=HAND_ATOL)
+
+
+def test_identity_mask_must_match_zero_rows():
+    vectors = np.array([[0.0, 0.0], [1.0, 0.0]])
+
+    layer = HouseholderLayer("layer", vectors, identity_mask=np.array([True, False]))
+
+    assert layer.identity_mask.tolist() == [True, False]
+    assert HouseholderLayer("layer", vectors).identity_mask.tolist() == [True, False]
+    with pytest.raises(InvalidInputError, match=r"identity_mask\[0\]=False for a zero row"):
+        HouseholderLayer("layer", vectors, identity_mask=np.array([False, False]))
+    with pytest.raises(InvalidInputError, match=r"identity_mask\[1\]=True for a non-zero row"):
+        HouseholderLayer("layer", vectors, identity_mask=np.array([True, True]))
+    with pytest.raises(InvalidInputError, match="boolean array of shape .2,.* dtype int64"):
+        HouseholderLayer("layer", vectors, identity_mask=np.array([1, 0]))

@@ -123,3 +123,40 @@ def test_spectral_alpha_errors(alpha):
 def test_non_square_rejected():
     with pytest.raises(InvalidInputError, match=r"shape \(N, N\) or \(\.\.\., N, N\); got shape"):
         check_unitary(np.ones((2, 3)))
+
+
+@pytest.mark.parametrize("alpha", [0.3, 1.0, 2.0, 7.5])
+@pytest.mark.parametrize("gap", [0.0, 1e-16, 1e-12, 5e-12])
+def test_energies_near_the_branch_cut_stay_in_range(alpha, gap):
+    # Regression: eigenphase pi - 1e-10 gave energy (pi + 1e-10)/alpha > pi/alpha.
+    phases = np.array([np.pi - gap, -np.pi + gap, 0.5])
+    unitary = np.diag(np.exp(1j * phases))
+
+    energies = spectrum(unitary, alpha)
+    hamiltonian = hamiltonian_from_unitary(unitary, alpha)
+
+    assert np.all(energies <= np.pi / alpha) and np.all(energies > -np.pi / alpha)
+    np.testing.assert_array_equal(energies[-2:], [np.pi / alpha, np.pi / alpha])
+    np.testing.assert_allclose(
+        np.diag(hamiltonian).real, [np.pi / alpha, np.pi / alpha, -0.5 / alpha]
+    )
+    reconstruction = scipy.linalg.expm(-1j * alpha * hamiltonian)
+    np.testing.assert_allclose(reconstruction, unitary, atol=EXPM_ATOL + gap)
+
+
+@pytest.mark.parametrize("gap", [1e-10, 5e-10])
+def test_energies_just_outside_the_snap_tolerance_stay_in_range(gap):
+    phases = np.array([np.pi - gap, -np.pi + gap])
+
+    energies = spectrum(np.diag(np.exp(1j * phases)), 1.0)
+
+    assert np.all(energies <= np.pi) and np.all(energies > -np.pi)
+    np.testing.assert_allclose(energies, [-np.pi + gap, np.pi - gap], rtol=0, atol=1e-15)
+
+
+def test_energies_off_the_cut_are_exact():
+    phases = np.array([np.pi - 1e-6, -np.pi + 1e-6])
+
+    energies = spectrum(np.diag(np.exp(1j * phases)), 1.0)
+
+    np.testing.assert_allclose(energies, [-np.pi + 1e-6, np.pi - 1e-6], rtol=0, atol=1e-15)

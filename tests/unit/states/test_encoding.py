@@ -128,3 +128,29 @@ def test_bitstring_errors():
         output_bitstring(4, 2)
     with pytest.raises(InvalidInputError, match="only '0' and '1'; got '012'"):
         bitstring_output("012")
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: amplitudes([[0.5, 0.5], [1]]), "probabilities must be .* got a ragged list"),
+        (lambda: validate_probabilities(["a", "b"]), "must be a real numeric array; got list"),
+        (lambda: pad_statevector(np.array([1.0, 0.0, 0.0]), 2.0), "num_qubits must be an int"),
+        (lambda: pad_statevector(np.array([1.0, 0.0]), 0), "num_qubits must be >= 1; got 0"),
+        (lambda: num_qubits_for(4.0), "num_outputs must be an int >= 2; got 4.0"),
+        (lambda: output_bitstring(1.5, 2), "index must be an int >= 0; got 1.5 of type float"),
+        (lambda: output_bitstring(-1, 2), "index must be >= 0; got -1"),
+        (lambda: output_bitstring(1, 2.0), "num_qubits must be an int >= 1; got 2.0"),
+        (lambda: bitstring_output(1), "bitstring must be a str of '0' and '1' .* got 1 of type"),
+    ],
+)
+def test_bad_argument_types_raise_invalid_input(call, message):
+    # Regression: ragged input, float qubit counts and int bitstrings raised raw errors, and
+    # output_bitstring(1.5, 2) silently returned '01'.
+    with pytest.raises(InvalidInputError, match=message):
+        call()
+
+
+def test_numpy_integers_are_accepted():
+    assert output_bitstring(np.int64(1), np.int64(2)) == "01"
+    assert pad_statevector(np.array([1.0, 0.0, 0.0]), np.int64(2)).shape == (4,)

@@ -35,3 +35,8 @@ def test_errors():
         measurement_operator(3, values=[1.0, 2.0])
     with pytest.raises(InvalidInputError, match=r"operator must have shape \(N, N\) = \(2, 2\)"):
         expectation(np.array([1.0, 0.0]), np.eye(3))
+
+
+def test_num_outputs_must_be_an_int():
+    with pytest.raises(InvalidInputError, match="num_outputs must be an int >= 1; got 2.0"):
+        measurement_operator(2.0)

@@ -117,7 +117,39 @@ def test_binomial_confidence_interval():
     low, high = binomial_confidence_interval(3, 10)
 
     assert low == pytest.approx(0.0667395, abs=1e-6) and high == pytest.approx(0.6524529, abs=1e-6)
-    with pytest.raises(InvalidInputError, match="trials must be > 0; got 0"):
+    with pytest.raises(InvalidInputError, match="trials must be >= 1; got 0"):
         binomial_confidence_interval(0, 0)
     with pytest.raises(InvalidInputError, match=r"successes must lie in \[0, trials=3\]; got 4"):
         binomial_confidence_interval(4, 3)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: chi_square_test(["a", "b"], [0.5, 0.5]), "counts must be non-negative integers"),
+        (lambda: chi_square_test([[1, 2], [3]], [0.5, 0.5]), "counts must be an array .* ragged"),
+        (lambda: chi_square_test([1, 2], [0.5, 0.5], seed=None), r"seed must be an int in \[0"),
+        (
+            lambda: chi_square_tests([[1, 2]], [[0.5, 0.5]], num_simulations=1.5),
+            "num_simulations must be an int >= 1; got 1.5",
+        ),
+        (lambda: shots_for_tvd(4, "0.1"), "tvd must be a finite real number; got '0.1'"),
+        (lambda: shots_for_tvd(4.0, 0.1), "num_outputs must be an int >= 2; got 4.0"),
+        (lambda: shots_for_tvd(4, 0.1, None), "confidence must be a finite real number"),
+        (lambda: binomial_confidence_interval(1, 2.5), "trials must be an int >= 1; got 2.5"),
+        (lambda: binomial_confidence_interval(1, math.nan), "trials must be an int >= 1; got nan"),
+        (lambda: binomial_confidence_interval(0.5, 2), "successes must be an int >= 0; got 0.5"),
+        (lambda: binomial_confidence_interval(-1, 2), "successes must be >= 0; got -1"),
+    ],
+)
+def test_bad_argument_types_raise_invalid_input(call, message):
+    # Regression: these raised TypeError/AttributeError, truncated 2.5, or blamed successes.
+    with pytest.raises(InvalidInputError, match=message):
+        call()
+
+
+def test_numpy_integers_are_accepted():
+    assert binomial_confidence_interval(np.int64(3), np.int64(10)) == (
+        binomial_confidence_interval(3, 10)
+    )
+    assert shots_for_tvd(np.int64(4), np.float64(0.1)) == shots_for_tvd(4, 0.1)

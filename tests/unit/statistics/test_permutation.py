@@ -104,3 +104,59 @@ def test_skip_zero(rng):
     result = similarity_permutation_test(first, _hamiltonians(rng, 5, 3, 0.5), skip_zero=True)
 
     assert result.observed == pytest.approx(mean_pairwise_cosine_similarity(first[1:]))
+
+
+def test_tiny_alpha_does_not_overflow_the_gram(rng):
+    # Regression: alpha=1e-160 overflowed the Gram matrix -> NaN -> p = 1/(n+1).
+    vectors = rng.normal(size=(10, 4))
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    first, second = vectors[:5], vectors[5:]
+
+    tiny = similarity_permutation_test(
+        householder_hamiltonians(first, alpha=1e-160),
+        householder_hamiltonians(second, alpha=1e-160),
+        num_permutations=99,
+    )
+    unit = similarity_permutation_test(
+        householder_hamiltonians(first), householder_hamiltonians(second), num_permutations=99
+    )
+
+    assert np.isfinite(tiny.statistic)
+    assert tiny.statistic == pytest.approx(unit.statistic, abs=1e-12)
+    assert tiny.p_value == unit.p_value
+
+
+@pytest.mark.parametrize("skip_zero", [False, True])
+def test_non_finite_matrices_are_reported_before_skip_zero(skip_zero):
+    # Regression: NaN input with skip_zero=True reported "at least 2 matrices; got 0".
+    matrices = np.full((3, 2, 2), np.nan)
+
+    with pytest.raises(InvalidInputError, match="matrices must be finite; got NaN or inf"):
+        similarity_permutation_test(matrices, np.ones((3, 2, 2)), skip_zero=skip_zero)
+
+
+def test_non_finite_statistic_raises():
+    huge = np.full((2, 2), 1e308)
+
+    with (
+        np.errstate(over="ignore", invalid="ignore"),
+        pytest.raises(InvalidInputError, match="observed statistic must be finite; got nan"),
+    ):
+        delta_psi_permutation_test(huge, np.ones((2, 2)), num_permutations=9)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"num_permutations": 9.5}, "num_permutations must be an int >= 1; got 9.5"),
+        ({"seed": None}, r"seed must be an int in \[0, 2\*\*63\); got None"),
+        ({"seed": -1}, r"seed must be an int in \[0, 2\*\*63\); got -1"),
+    ],
+)
+def test_option_types(rng, kwargs, message):
+    first = _hamiltonians(rng, 4, 3, 0.5)
+
+    with pytest.raises(InvalidInputError, match=message):
+        similarity_permutation_test(first, first, **kwargs)
+    with pytest.raises(InvalidInputError, match=message):
+        delta_psi_permutation_test(np.ones((2, 2)), np.ones((2, 2)), **kwargs)

@@ -75,3 +75,13 @@ def test_study_sized_input_takes_milliseconds(num_outputs, rng):
     elapsed = time.perf_counter() - start
 
     assert elapsed < 0.5, f"214 matrices took {elapsed:.3f} s"
+
+
+@pytest.mark.parametrize("scale", [1e-6, 1e160, 1e300])
+def test_cosine_similarity_is_scale_invariant_without_overflow(rng, scale):
+    vectors = random_householder_vectors(rng.normal(size=(6, 4)), seed=0)
+    matrices = householder_hamiltonians(vectors)
+
+    scaled = pairwise_cosine_similarities(matrices * scale)
+
+    np.testing.assert_allclose(scaled, pairwise_cosine_similarities(matrices), atol=GRAM_ATOL)
