@@ -1,4 +1,7 @@
-"""Checks shared by the fitting and evaluation entry points (statevectors, probabilities)."""
+"""Checks shared by the fitting and evaluation entry points (states, probabilities, numbers)."""
+
+import math
+import numbers
 
 import numpy as np
 
@@ -114,3 +117,80 @@ def as_probabilities(array: object | None, statevectors: np.ndarray, *, name: st
         )
 
     return probabilities
+
+
+def check_integer(
+    value: object, *, name: str, minimum: int, maximum: int | None = None, hint: str = ""
+) -> int:
+    """Return ``value`` as a Python int, raising unless it is an integer in range.
+
+    Args:
+        value: The argument to check; a Python or NumPy integer (``bool`` is rejected).
+        name: The argument name used in error messages.
+        minimum: The smallest allowed value.
+        maximum: The largest allowed value, or ``None`` for no upper bound.
+        hint: A sentence appended to the error message, saying how to fix the value.
+
+    Returns:
+        ``int(value)``.
+
+    Raises:
+        InvalidInputError: If ``value`` is not an integer or lies outside the range.
+    """
+    is_integer = isinstance(value, numbers.Integral) and not isinstance(value, bool)
+    in_range = is_integer and minimum <= value and (maximum is None or value <= maximum)
+    if not in_range:
+        expected = f">= {minimum}" if maximum is None else f"from {minimum} to {maximum}"
+        raise InvalidInputError(
+            f"{name} must be an integer {expected}; got {value!r}." + (f" {hint}" if hint else "")
+        )
+
+    return int(value)
+
+
+def check_number(
+    value: object,
+    *,
+    name: str,
+    minimum: float,
+    maximum: float = math.inf,
+    minimum_allowed: bool = True,
+    hint: str = "",
+) -> float:
+    """Return ``value`` as a Python float, raising unless it is a finite number in range.
+
+    The range is ``[minimum, maximum)``, or ``(minimum, maximum)`` when ``minimum_allowed`` is
+    false; ``maximum=inf`` leaves it unbounded above.
+
+    Args:
+        value: The argument to check; a Python or NumPy real number (``bool`` is rejected).
+        name: The argument name used in error messages.
+        minimum: The lower bound.
+        maximum: The excluded upper bound.
+        minimum_allowed: Whether ``minimum`` itself is allowed.
+        hint: A sentence appended to the error message, saying how to fix the value.
+
+    Returns:
+        ``float(value)``.
+
+    Raises:
+        InvalidInputError: If ``value`` is not a real number, is NaN or infinite, or lies
+            outside the range.
+    """
+    is_number = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    in_range = (
+        is_number
+        and math.isfinite(value)
+        and (minimum <= value if minimum_allowed else minimum < value)
+        and value < maximum
+    )
+    if not in_range:
+        if math.isinf(maximum):
+            expected = f"a finite number {'>=' if minimum_allowed else '>'} {minimum:g}"
+        else:
+            expected = f"a number in {'[' if minimum_allowed else '('}{minimum:g}, {maximum:g})"
+        raise InvalidInputError(
+            f"{name} must be {expected}; got {value!r}." + (f" {hint}" if hint else "")
+        )
+
+    return float(value)

@@ -22,6 +22,8 @@ from qlens_q.fit._validation import (
     PROBABILITY_FLOOR,
     as_probabilities,
     as_statevectors,
+    check_integer,
+    check_number,
     check_same_shape,
 )
 from qlens_q.fit.result import FittedUnitary
@@ -50,6 +52,9 @@ LEARNING_RATE_DECAY = 0.5
 #: Inner iterations of one L-BFGS epoch (one ``step`` per batch).
 LBFGS_MAX_ITER = 20
 
+#: Largest seed of one restart (:meth:`torch.Generator.manual_seed` takes 64-bit seeds).
+MAX_SEED = 2**64 - 1
+
 
 def fit_unitary(
     inputs: np.ndarray,
@@ -76,8 +81,9 @@ def fit_unitary(
 
     The rows are split (seeded) into a validation slice of ``round(validation_fraction * M)``
     rows and a training slice. Each epoch runs one pass of ``optimizer`` over the training
-    slice in batches. The learning rate is multiplied by :data:`LEARNING_RATE_DECAY` whenever
-    the validation loss (the training loss without a validation slice) has not dropped by
+    slice in batches, after which the training and validation losses are measured on the
+    parameters it ends with. The learning rate is multiplied by :data:`LEARNING_RATE_DECAY`
+    whenever the validation loss (the training loss without a validation slice) has not dropped by
     more than ``min_improvement`` for ``patience // 5`` epochs; training stops after
     ``patience`` such epochs, and the parameters of the best epoch are returned.
 
@@ -119,9 +125,10 @@ def fit_unitary(
         batch_size: Rows per batch; ``None`` for full-batch training.
         validation_fraction: Fraction of rows held out for early stopping, in ``[0, 1)``.
         patience: Epochs without improvement before stopping.
-        min_improvement: Smallest drop of the monitored loss that counts as an improvement.
-        seed: Seeds the validation split, and (as ``seed + restart``) the initialisation and
-            batch order of each restart.
+        min_improvement: Smallest drop of the monitored loss that counts as an improvement,
+            ``>= 0``.
+        seed: Seeds the validation split, and (as ``seed + restart``, at most
+            :data:`MAX_SEED`) the initialisation and batch order of each restart.
         num_restarts: Independent initialisations to train; the one with the lowest
             monitored loss is kept. Complex fits need more than one only occasionally
             (Householder products can stall a little short of the optimum). Real
@@ -142,7 +149,8 @@ def fit_unitary(
     Raises:
         InvalidInputError: If the states are not finite unit-norm ``(M, N)`` arrays of the
             same shape with ``N >= 2``, the training slice is empty, an option is unknown
-            (the message lists the choices) or a number is out of range.
+            (the message lists the choices), or a number has the wrong type (``bool``
+            included) or is out of range. NumPy integers are accepted.
     """
     inputs_np = as_statevectors(inputs, name="inputs")
     targets_np = as_statevectors(targets, name="targets")
@@ -150,24 +158,44 @@ def fit_unitary(
     probabilities_np = as_probabilities(
         target_probabilities, targets_np, name="target_probabilities"
     )
-    _check_options(
-        parametrisation,
-        objective,
-        optimizer,
-        max_epochs,
-        batch_size,
-        validation_fraction,
-        patience,
-        num_restarts,
-        num_threads,
+    _check_choices(parametrisation, objective, optimizer)
+    # Numbers come back as Python ints and floats (NumPy scalars break torch seeding and JSON).
+    max_epochs = check_integer(max_epochs, name="max_epochs", minimum=1)
+    patience = check_integer(patience, name="patience", minimum=1)
+    num_restarts = check_integer(num_restarts, name="num_restarts", minimum=1)
+    seed = check_integer(
+        seed,
+        name="seed",
+        minimum=0,
+        maximum=MAX_SEED - (num_restarts - 1),
+        hint="Restart r is seeded with seed + r, which torch limits to 2**64 - 1.",
     )
-    num_examples, num_outputs = inputs_np.shape
+    if batch_size is not None:
+        batch_size = check_integer(
+            batch_size, name="batch_size", minimum=1, hint="Pass None for full-batch training."
+        )
+    if num_threads is not None:
+        num_threads = check_integer(
+            num_threads, name="num_threads", minimum=1, hint="Pass None to keep torch's setting."
+        )
+    validation_fraction = check_number(
+        validation_fraction,
+        name="validation_fraction",
+        minimum=0.0,
+        maximum=1.0,
+        hint="Pass 0 to train on every row without early stopping on a held-out slice.",
+    )
+    min_improvement = check_number(min_improvement, name="min_improvement", minimum=0.0)
     if learning_rate is None:
         learning_rate = DEFAULT_LEARNING_RATES[optimizer]
-    if not (math.isfinite(learning_rate) and learning_rate > 0):
-        raise InvalidInputError(
-            f"learning_rate must be a finite number > 0; got {learning_rate!r}."
-        )
+    learning_rate = check_number(
+        learning_rate,
+        name="learning_rate",
+        minimum=0.0,
+        minimum_allowed=False,
+        hint="Pass None for the optimiser's default.",
+    )
+    num_examples, num_outputs = inputs_np.shape
 
     # Seeded split into a training and a validation slice.
     num_validation = int(round(validation_fraction * num_examples))
@@ -200,8 +228,6 @@ def fit_unitary(
     determinant = 1
     if not complex:
         determinant = _procrustes_determinant(train.inputs.numpy(), train.targets.numpy())
-    if parametrisation == "householder" and not complex:
-        _warn_on_parity(num_reflections or num_outputs, num_outputs, determinant)
 
     start = time.perf_counter()
     previous_threads = torch.get_num_threads()
@@ -219,6 +245,8 @@ def fit_unitary(
                 determinant=determinant,
             )
             if isinstance(module, HouseholderProduct):
+                if restart == 0 and not complex:
+                    _warn_on_parity(module.num_reflections, num_outputs, determinant)
                 if change_basis is None:
                     change_basis = _change_subspace(
                         train.inputs, train.targets, module.num_reflections, complex=complex
@@ -368,25 +396,26 @@ def _train(
             batches = [
                 train.rows(order[i : i + batch_size]) for i in range(0, len(train), batch_size)
             ]
-        losses, fidelities = [], []
         for batch in batches:
-            loss, fidelity = _step(module, step_optimizer, batch, objective)
-            losses.append(loss * len(batch))
-            fidelities.append(fidelity * len(batch))
-        history["train_loss"].append(sum(losses) / len(train))
-        history["train_fidelity"].append(sum(fidelities) / len(train))
+            _step(module, step_optimizer, batch, objective)
+
+        # Both losses are measured on the parameters the epoch ends with, the ones saved
+        # below when the epoch is the best, so the best recorded loss is the returned fit's.
+        with torch.no_grad():
+            loss, fidelity = _loss_and_fidelity(module, train, objective)
+            history["train_loss"].append(float(loss))
+            history["train_fidelity"].append(float(fidelity))
+            if validation is not None:
+                loss, fidelity = _loss_and_fidelity(module, validation, objective)
+                history["validation_loss"].append(float(loss))
+                history["validation_fidelity"].append(float(fidelity))
         if not math.isfinite(history["train_loss"][-1]):
             raise RuntimeError(
                 f"fit_unitary: the training loss became {history['train_loss'][-1]} at epoch "
                 f"{epoch}; lower learning_rate (got {learning_rate})."
             )
 
-        # Validation and early stopping on the monitored loss.
-        if validation is not None:
-            with torch.no_grad():
-                loss, fidelity = _loss_and_fidelity(module, validation, objective)
-            history["validation_loss"].append(float(loss))
-            history["validation_fidelity"].append(float(fidelity))
+        # Early stopping on the monitored loss.
         monitored = _monitored(history)[-1]
         scheduler.step(monitored)
         if monitored < best_loss - min_improvement:
@@ -407,23 +436,16 @@ def _step(
     step_optimizer: torch.optim.Optimizer,
     batch: _Batch,
     objective: str,
-) -> tuple[float, float]:
-    """One optimiser step on ``batch``; return the loss and fidelity before the step."""
-    recorded: list[tuple[float, float]] = []
+) -> None:
+    """One optimiser step on ``batch``."""
 
     def closure() -> torch.Tensor:
         step_optimizer.zero_grad()
-        loss, fidelity = _loss_and_fidelity(module, batch, objective)
+        loss, _ = _loss_and_fidelity(module, batch, objective)
         loss.backward()
-        recorded.append((loss.detach().item(), fidelity.detach().item()))
         return loss
 
     step_optimizer.step(closure)
-    if isinstance(step_optimizer, torch.optim.LBFGS):
-        # The last evaluation is the closest to the parameters L-BFGS stopped at.
-        return recorded[-1]
-
-    return recorded[0]
 
 
 def _best_loss(run: tuple[dict[str, list[float]], object, int, int]) -> float:
@@ -480,18 +502,8 @@ def _warn_on_parity(num_reflections: int, num_outputs: int, determinant: int) ->
     )
 
 
-def _check_options(
-    parametrisation: str,
-    objective: str,
-    optimizer: str,
-    max_epochs: int,
-    batch_size: int | None,
-    validation_fraction: float,
-    patience: int,
-    num_restarts: int,
-    num_threads: int | None,
-) -> None:
-    """Raise :class:`InvalidInputError` for an unknown option or an out-of-range number."""
+def _check_choices(parametrisation: str, objective: str, optimizer: str) -> None:
+    """Raise :class:`InvalidInputError` for an unknown option, listing the choices."""
     choices = {
         "parametrisation": (parametrisation, PARAMETRISATIONS),
         "objective": (objective, OBJECTIVES),
@@ -502,16 +514,3 @@ def _check_options(
             raise InvalidInputError(
                 f"{name} must be one of {', '.join(map(repr, allowed))}; got {value!r}."
             )
-    counts = {"max_epochs": max_epochs, "patience": patience, "num_restarts": num_restarts}
-    if num_threads is not None:
-        counts["num_threads"] = num_threads
-    if batch_size is not None:
-        counts["batch_size"] = batch_size
-    for name, value in counts.items():
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise InvalidInputError(f"{name} must be an integer >= 1; got {value!r}.")
-    if not 0.0 <= validation_fraction < 1.0:
-        raise InvalidInputError(
-            f"validation_fraction must be in [0, 1); got {validation_fraction!r}. Pass 0 to "
-            "train on every row without early stopping on a held-out slice."
-        )

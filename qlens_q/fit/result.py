@@ -47,8 +47,9 @@ class FittedUnitary:
         seed: Seed of the initialisation, the validation split and the batch order.
         history: Per-epoch lists ``train_loss``, ``train_fidelity``, ``validation_loss`` and
             ``validation_fidelity`` (the validation lists are empty without a validation
-            slice). Train values are means over the epoch's batches.
-        best_epoch: 0-based epoch whose parameters were kept (best validation loss).
+            slice), each measured on the parameters the epoch ends with.
+        best_epoch: 0-based epoch whose parameters were kept: the lowest validation loss,
+            or the lowest training loss without a validation slice.
         num_epochs: Number of epochs run (fewer than the maximum after early stopping).
         seconds: Wall-clock time of the fit, in seconds.
         parameters: The parametrisation's state dict (detached float64 CPU tensors).

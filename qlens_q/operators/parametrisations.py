@@ -18,6 +18,7 @@ global torch RNG is never touched).
 """
 
 import logging
+import numbers
 from abc import ABC, abstractmethod
 from typing import Literal, get_args
 
@@ -49,7 +50,8 @@ ORTHOGONAL_INIT_SCALE = 1e-2
 
 def _check_num_outputs(num_outputs: int) -> None:
     """Reject a dimension that is not an integer of at least 2."""
-    if isinstance(num_outputs, bool) or not isinstance(num_outputs, int) or num_outputs < 2:
+    is_integer = isinstance(num_outputs, numbers.Integral) and not isinstance(num_outputs, bool)
+    if not is_integer or num_outputs < 2:
         raise InvalidInputError(
             f"num_outputs must be an integer >= 2 (the number of amplitudes); got {num_outputs!r}. "
             "Pass the statevector length N."
@@ -75,7 +77,7 @@ class UnitaryParametrisation(nn.Module, ABC):
     def __init__(self, num_outputs: int, *, is_complex: bool) -> None:
         super().__init__()
         _check_num_outputs(num_outputs)
-        self.num_outputs = num_outputs
+        self.num_outputs = int(num_outputs)
         self.is_complex = bool(is_complex)
 
     @abstractmethod
@@ -120,14 +122,14 @@ class HouseholderProduct(UnitaryParametrisation):
         max_reflections = 2 * num_outputs
         if (
             isinstance(num_reflections, bool)
-            or not isinstance(num_reflections, int)
+            or not isinstance(num_reflections, numbers.Integral)
             or not 1 <= num_reflections <= max_reflections
         ):
             raise InvalidInputError(
                 "num_reflections must be an integer from 1 to 2 * num_outputs = "
                 f"{max_reflections}; got {num_reflections!r}. Pass K in [1, {max_reflections}]."
             )
-        self.num_reflections = num_reflections
+        self.num_reflections = int(num_reflections)
 
         shape = (num_reflections, num_outputs)
         self.real = nn.Parameter(torch.zeros(shape, dtype=torch.float64))

@@ -1,3 +1,6 @@
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from conftest import amplitude_states, complex_states, random_unitary, reflection_product
@@ -133,3 +136,49 @@ class TestBaselines:
     def test_mismatched_pairs(self, rng):
         with pytest.raises(InvalidInputError, match="inputs and targets must have the same shape"):
             identity_scores(amplitude_states(rng, 4, 3), amplitude_states(rng, 5, 3))
+
+
+# Scores of Dirichlet-sampled amplitude states, as in the study (M = 214 test examples).
+SCORES_SCRIPT = """
+import numpy as np
+from scipy.stats import unitary_group
+from qlens_q.fit import per_example_scores, score_operator
+for num_outputs in (2, 12):
+    rng = np.random.default_rng(num_outputs)
+    inputs = np.sqrt(rng.dirichlet(np.ones(num_outputs), size=214))
+    targets = np.sqrt(rng.dirichlet(np.ones(num_outputs), size=214))
+    unitary = unitary_group.rvs(num_outputs, random_state=num_outputs)
+    print(repr(per_example_scores(inputs, targets)))
+    print(repr(score_operator(unitary, inputs, targets)))
+"""
+
+
+class TestDeterminism:
+    def test_scores_are_bitwise_equal_across_processes(self):
+        # Regression for a report whose per_example test_kl read 1.1e-17 in one run and 7.4e-17
+        # in the next: the runs straddled the change that clamps each row's KL at 0 before the
+        # mean, not run-to-run noise. Two fresh processes must print identical reprs.
+        def run() -> str:
+            result = subprocess.run(
+                [sys.executable, "-c", SCORES_SCRIPT],
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=True,
+            )
+            return result.stdout
+
+        first, second = run(), run()
+
+        assert first.count("OperatorScores(") == 4
+        assert first == second
+
+    def test_kl_is_the_mean_of_rows_clamped_at_zero(self, rng):
+        inputs = amplitude_states(rng, 214, 2)
+        targets = amplitude_states(rng, 214, 2)
+
+        kl = per_example_scores(inputs, targets).kl
+        row_kls = [per_example_scores(inputs[m : m + 1], targets[m : m + 1]).kl for m in range(214)]
+
+        assert kl >= 0.0
+        assert kl == pytest.approx(np.mean(row_kls), rel=1e-12, abs=0.0)

@@ -163,6 +163,42 @@ class TestHistory:
             fitted.history["validation_fidelity"][fitted.best_epoch], abs=1e-12
         )
 
+    @pytest.mark.parametrize(
+        ("num_states", "options"),
+        [
+            (1, {"validation_fraction": 0.1}),
+            (3, {"validation_fraction": 0.1}),
+            (3, {"validation_fraction": 0.1, "objective": "kl"}),
+            (40, {"validation_fraction": 0.0}),
+            (40, {"validation_fraction": 0.0, "batch_size": 16}),
+            (40, {"validation_fraction": 0.0, "optimizer": "lbfgs", "max_epochs": 5}),
+        ],
+    )
+    def test_without_validation_slice_returns_the_best_recorded_parameters(
+        self, rng, num_states, options
+    ):
+        # Regression: with no validation rows (0.1 * M rounds to 0 for M <= 4) each epoch
+        # was judged by the training loss before its optimiser step, but the parameters
+        # after the step were kept, so the returned fit did not have the best loss.
+        inputs = amplitude_states(rng, num_states, 4)
+        targets = amplitude_states(rng, num_states, 4)
+        options = {"max_epochs": 30, "patience": 100, "min_improvement": 0.0, **options}
+
+        fitted = fit_unitary(inputs, targets, **options)
+        outputs = fitted.apply(inputs)
+        if options.get("objective") == "kl":
+            loss = score_operator(fitted, inputs, targets).kl
+        else:
+            loss = 1.0 - mean_fidelity(outputs, targets)
+
+        losses = fitted.history["train_loss"]
+        assert fitted.history["validation_loss"] == []
+        assert fitted.best_epoch == int(np.argmin(losses))
+        assert loss == pytest.approx(losses[fitted.best_epoch], abs=1e-12)
+        assert mean_fidelity(outputs, targets) == pytest.approx(
+            fitted.history["train_fidelity"][fitted.best_epoch], abs=1e-12
+        )
+
     def test_without_validation_slice(self, layer_data):
         train_inputs, train_targets, _, _ = layer_data(random_unitary("complex", 3, seed=3))
 
@@ -285,16 +321,65 @@ class TestErrors:
     @pytest.mark.parametrize(
         ("option", "value", "message"),
         [
-            ("max_epochs", 0, "max_epochs must be an integer >= 1"),
-            ("patience", 0, "patience must be an integer >= 1"),
-            ("batch_size", 0, "batch_size must be an integer >= 1"),
-            ("validation_fraction", 1.0, r"validation_fraction must be in \[0, 1\)"),
-            ("learning_rate", -0.1, "learning_rate must be a finite number > 0"),
+            ("max_epochs", 0, "max_epochs must be an integer >= 1; got 0"),
+            ("max_epochs", 2.5, "max_epochs must be an integer >= 1; got 2.5"),
+            ("max_epochs", True, "max_epochs must be an integer >= 1; got True"),
+            ("patience", 0, "patience must be an integer >= 1; got 0"),
+            ("patience", -4, "patience must be an integer >= 1; got -4"),
+            ("num_restarts", 0, "num_restarts must be an integer >= 1; got 0"),
+            ("batch_size", 0, "batch_size must be an integer >= 1; got 0. Pass None"),
+            ("batch_size", -3, "batch_size must be an integer >= 1; got -3"),
+            ("num_threads", 0, "num_threads must be an integer >= 1; got 0. Pass None"),
+            ("seed", -1, r"seed must be an integer from 0 to \d+; got -1"),
+            ("seed", 2**64, r"seed must be an integer from 0 to \d+; got 18446744073709551616"),
+            ("seed", None, r"seed must be an integer from 0 to \d+; got None"),
+            ("seed", 1.5, r"seed must be an integer from 0 to \d+; got 1.5"),
+            ("validation_fraction", 1.0, r"validation_fraction must be a number in \[0, 1\)"),
+            ("validation_fraction", -0.1, r"validation_fraction must be .*; got -0.1. Pass 0"),
+            ("validation_fraction", float("nan"), "validation_fraction must be .*; got nan"),
+            ("validation_fraction", None, "validation_fraction must be .*; got None"),
+            ("validation_fraction", "0.1", "validation_fraction must be .*; got '0.1'"),
+            ("learning_rate", -0.1, "learning_rate must be a finite number > 0; got -0.1"),
+            ("learning_rate", 0, "learning_rate must be a finite number > 0; got 0"),
+            ("learning_rate", "a", "learning_rate must be a finite number > 0; got 'a'"),
+            ("learning_rate", float("inf"), "learning_rate must be a finite number > 0; got inf"),
+            ("min_improvement", -1e-3, "min_improvement must be a finite number >= 0"),
+            ("min_improvement", "a", "min_improvement must be a finite number >= 0; got 'a'"),
         ],
     )
     def test_numbers_out_of_range(self, states, option, value, message):
+        # Regression: strings, None and out-of-range seeds used to escape as raw TypeError
+        # or NumPy ValueError instead of an InvalidInputError naming the argument.
         with pytest.raises(InvalidInputError, match=message):
             fit_unitary(states, states, **{option: value})
+
+    def test_largest_seed_is_bounded_by_the_restarts(self, states):
+        with pytest.raises(InvalidInputError, match=f"seed must be .* to {2**64 - 2}; got"):
+            fit_unitary(states, states, seed=2**64 - 1, num_restarts=2)
+
+        fitted = fit_unitary(states, states, seed=2**64 - 2, num_restarts=2, max_epochs=1)
+
+        assert fitted.seed == 2**64 - 2
+
+    def test_numpy_integers_are_accepted_as_python_ints(self, states, tmp_path):
+        fitted = fit_unitary(
+            states,
+            states,
+            num_reflections=np.int64(3),
+            max_epochs=np.int64(2),
+            batch_size=np.int32(8),
+            seed=np.int64(4),
+        )
+
+        assert type(fitted.seed) is int and fitted.seed == 4
+        assert type(fitted.num_reflections) is int and fitted.num_reflections == 3
+        assert fitted.num_epochs == 2
+        assert FittedUnitary.load(fitted.save(tmp_path / "fit.safetensors")).seed == 4
+
+    def test_bad_num_reflections_for_a_real_fit(self, states):
+        # Regression: the parity check ran before num_reflections was validated.
+        with pytest.raises(InvalidInputError, match="num_reflections must be an integer"):
+            fit_unitary(states, states, complex=False, num_reflections="3")
 
     def test_target_probabilities_shape(self, states):
         with pytest.raises(InvalidInputError, match="target_probabilities must have the targets'"):
