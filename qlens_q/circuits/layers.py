@@ -11,7 +11,7 @@ import numpy as np
 
 from qlens_q.exceptions import InvalidInputError
 from qlens_q.operators.spectral import check_unitary
-from qlens_q.tolerances import STATE_NORM_ATOL
+from qlens_q.states.validation import check_unit_rows
 
 logger = logging.getLogger(__name__)
 
@@ -57,14 +57,7 @@ class ReflectionLayer:
             )
         if not np.all(np.isfinite(vectors)):
             raise InvalidInputError(f"vectors of layer {self.name!r} must be finite")
-        norms = np.linalg.norm(vectors, axis=1)
-        bad = (np.abs(norms - 1.0) > STATE_NORM_ATOL) & (norms != 0)
-        if np.any(bad):
-            row = int(np.argmax(bad))
-            raise InvalidInputError(
-                f"vectors of layer {self.name!r} must be unit vectors (or zero rows for the "
-                f"identity); got norm {norms[row]:.12g} in row {row}; normalise them"
-            )
+        check_unit_rows(vectors, name=f"vectors of layer {self.name!r}")
         object.__setattr__(self, "vectors", _read_only(vectors))
 
     @property

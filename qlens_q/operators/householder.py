@@ -25,6 +25,7 @@ import numpy as np
 
 from qlens_q.exceptions import InvalidInputError
 from qlens_q.operators.spectral import _check_alpha
+from qlens_q.states.validation import check_unit_rows
 from qlens_q.tolerances import IDENTITY_NORM_ATOL, STATE_NORM_ATOL
 
 logger = logging.getLogger(__name__)
@@ -65,16 +66,7 @@ def _vectors(vectors: np.ndarray) -> np.ndarray:
         )
     if not np.all(np.isfinite(array)):
         raise InvalidInputError("vectors must be finite; got NaN or inf entries")
-    norms = np.atleast_1d(np.linalg.norm(array, axis=-1))
-    bad = (np.abs(norms - 1.0) > STATE_NORM_ATOL) & (norms != 0)
-    if np.any(bad):
-        row = int(np.argmax(bad))
-        raise InvalidInputError(
-            f"vectors must be unit vectors (2-norm 1 within {STATE_NORM_ATOL:g}) or zero rows "
-            f"(identity layers); got norm {norms[row]:.12g} in row {row}; normalise them, "
-            "e.g. v / np.linalg.norm(v, axis=-1, keepdims=True), or build them with "
-            "householder_vectors"
-        )
+    check_unit_rows(array, name="vectors")
     return array
 
 

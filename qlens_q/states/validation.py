@@ -13,6 +13,7 @@ import numbers
 import numpy as np
 
 from qlens_q.exceptions import InvalidInputError
+from qlens_q.tolerances import STATE_NORM_ATOL
 
 #: Seeds are integers in ``[0, MAX_SEED)`` (what numpy and Aer both accept without wrapping).
 MAX_SEED = 2**63
@@ -83,3 +84,30 @@ def check_real(value: object, *, name: str) -> float:
         raise InvalidInputError(f"{name} must be a finite real number; got {value}")
 
     return float(value)
+
+
+def check_unit_rows(vectors: np.ndarray, *, name: str) -> np.ndarray:
+    """Check that every row of ``vectors`` is a unit vector or exactly zero (an identity layer).
+
+    Args:
+        vectors: Finite array of shape ``(N,)`` or ``(..., N)``.
+        name: How the argument is called in the error message.
+
+    Returns:
+        The row norms, shape ``(rows,)``.
+
+    Raises:
+        InvalidInputError: If a row's 2-norm differs from 1 by more than ``STATE_NORM_ATOL``
+            without being exactly zero.
+    """
+    norms = np.atleast_1d(np.linalg.norm(vectors, axis=-1)).reshape(-1)
+    bad = (np.abs(norms - 1.0) > STATE_NORM_ATOL) & (norms != 0)
+    if np.any(bad):
+        row = int(np.argmax(bad))
+        raise InvalidInputError(
+            f"{name} must be unit vectors (2-norm 1 within {STATE_NORM_ATOL:g}) or zero rows "
+            f"(identity layers); got norm {norms[row]:.12g} in row {row}; normalise them, "
+            "e.g. v / np.linalg.norm(v, axis=-1, keepdims=True)"
+        )
+
+    return norms
