@@ -163,6 +163,7 @@ def fidelity_vs_k(layer_fits, path: Path) -> Path:
             ls="--",
             label="per-example reflections",
         )
+        ax.set_xticks(ks)
         ax.set_xlabel("K (reflections)")
         ax.set_ylabel("mean fidelity")
         ax.set_title(f"{name}: one shared operator, fidelity vs K")
