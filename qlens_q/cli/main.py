@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from qlens_q import __version__
 from qlens_q.exceptions import CheckFailedError, QlensError
 
 logger = logging.getLogger("qlens_q")
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="qlens-q",
         description="Quantum-inspired interpretability of Transformers (QLENS).",
     )
+    parser.add_argument("--version", action="version", version=f"qlens-q {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run = sub.add_parser(
         "run",
@@ -97,7 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="small, fast variant for smoke tests (fewer epochs, permutations, shots)",
     )
-    run.add_argument("--seed", type=_seed, default=None, help="seed of every random choice")
+    run.add_argument(
+        "--seed", type=_seed, default=None, help="seed of every random choice (default 0)"
+    )
     run.add_argument(
         "--shots", type=_positive_int, default=None, help="shots per circuit (default 8192)"
     )

@@ -2,6 +2,7 @@
 
 import dataclasses
 import tomllib
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -163,16 +164,54 @@ _TOP_LEVEL = ("task", "seed", "embeddings", "lens_translator")
 def _section(cls: type, values: dict[str, Any], section: str) -> Any:
     if not isinstance(values, dict):
         raise InvalidInputError(f"[{section}] must be a TOML table; got {type(values).__name__}")
-    if hasattr(cls, "from_dict"):
-        return cls.from_dict(values)
-    valid = {f.name for f in dataclasses.fields(cls)}
-    unknown = sorted(set(values) - valid)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(values) - set(fields))
     if unknown:
         raise InvalidInputError(
-            f"unknown key(s) {unknown} in [{section}]; valid keys are {sorted(valid)}"
+            f"unknown key(s) {unknown} in [{section}]; valid keys are {sorted(fields)}"
         )
     values = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
+    for key, value in values.items():
+        _check_type(f"[{section}] {key}", value, _default(fields[key]))
+    if hasattr(cls, "from_dict"):
+        return cls.from_dict(values)
     return cls(**values)
+
+
+def _default(field: dataclasses.Field) -> Any:
+    """An example value of the field's type: its default, or for optional fields a stand-in."""
+    if field.default_factory is not dataclasses.MISSING:
+        return field.default_factory()
+    if field.default is not None and field.default is not dataclasses.MISSING:
+        return field.default
+    # Optional fields (default None): take the type from the annotation, e.g. int | None.
+    for option in typing.get_args(field.type):
+        if option is int:
+            return 0
+        if typing.get_origin(option) is tuple:
+            return ()
+    return None
+
+
+def _check_type(name: str, value: Any, default: Any) -> None:
+    """TOML values must have the type of the field's default (an int is fine for a float)."""
+    if default is None or value is None:
+        return
+    if isinstance(default, bool):
+        expected, ok = "true or false", isinstance(value, bool)
+    elif isinstance(default, int):
+        expected, ok = "an integer", isinstance(value, int) and not isinstance(value, bool)
+    elif isinstance(default, float):
+        expected = "a number"
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+    elif isinstance(default, str):
+        expected, ok = "a string", isinstance(value, str)
+    elif isinstance(default, tuple):
+        expected, ok = "a list", isinstance(value, tuple)
+    else:
+        return
+    if not ok:
+        raise InvalidInputError(f"{name} must be {expected}; got {value!r}")
 
 
 def load_config(path: str | Path | None = None, **overrides: Any) -> RunConfig:
@@ -204,6 +243,8 @@ def load_config(path: str | Path | None = None, **overrides: Any) -> RunConfig:
             f"{sorted(_TOP_LEVEL)} and tables {sorted(_SECTIONS)}"
         )
     kwargs: dict[str, Any] = {k: raw[k] for k in _TOP_LEVEL if k in raw}
+    for key, value in kwargs.items():
+        _check_type(key, value, getattr(RunConfig, key))
     for section, cls in _SECTIONS.items():
         if section in raw:
             kwargs[section] = _section(cls, raw[section], section)

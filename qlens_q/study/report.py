@@ -261,7 +261,9 @@ def _fit_sections(report: dict[str, Any]) -> list[str]:
     fitted = report.get("fitted_circuits", {})
     if fitted:
         parts += [
-            "Fitted operators run as circuits on Aer (every test example):",
+            "Fitted operators run as circuits on Aer (every test example): the embedding-lens "
+            "state, then the fitted attention operator, then the fitted MLP operator, compared "
+            "with the fitted operators' own prediction and with the model's output.",
             "",
             _table(
                 [
@@ -325,8 +327,8 @@ def summary_table(report: dict[str, Any]) -> str:
         for name, share in block["shared_fraction"].items():
             rows.append(
                 (
-                    f"fit {layer} {name}: test fidelity (shared)",
-                    f"{block[name]['test_fidelity']:.4f} ({share:.2f})",
+                    f"fit {layer} {name}: test fidelity, shared fraction",
+                    f"{block[name]['test_fidelity']:.4f}, {share:.2f}",
                 )
             )
     rows.append(("wall time (s)", report["timing"]["wall_seconds"]))

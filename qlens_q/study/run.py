@@ -21,7 +21,7 @@ import torch
 
 from qlens_q.circuits import ReflectionLayer, UnitaryLayer
 from qlens_q.data import load_sentihood, prepare_aspect, prepare_sentiment
-from qlens_q.exceptions import CheckFailedError
+from qlens_q.exceptions import CheckFailedError, InvalidInputError
 from qlens_q.execution import statevector_probabilities
 from qlens_q.io import atomic_write_json, atomic_write_text
 from qlens_q.lens import TunedLens, evaluate_lens, fit_lens, lens_probabilities
@@ -223,7 +223,10 @@ def run_study(
         The report (as written to report.json) and the run folder.
     """
     out_dir = Path(out_dir) if out_dir is not None else default_out_dir(config)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InvalidInputError(f"out_dir must be a folder; got the file {out_dir}")
+    # The folder is created by the first write, so a run that fails early (missing data or
+    # weights) leaves nothing behind.
     logger.info("run folder %s, seed %d, task %s", out_dir, config.seed, config.task)
     clock = _Stopwatch()
     torch.manual_seed(config.seed)

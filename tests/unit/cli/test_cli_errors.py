@@ -34,14 +34,15 @@ def test_bad_arguments_exit_2_with_usage(args, match):
 
 
 def test_missing_data_folder_is_one_line(tmp_path):
-    result = run_cli("run", "--quick", "--data", str(tmp_path / "nowhere"), "--out", str(tmp_path))
+    out = tmp_path / "run"
+    result = run_cli("run", "--quick", "--data", str(tmp_path / "nowhere"), "--out", str(out))
 
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert lines[-1].startswith("qlens-q: error:")
     assert "nowhere" in lines[-1]
     assert "Traceback" not in result.stderr
-    assert not (tmp_path / "report.json").exists()
+    assert not out.exists()  # a run that fails early leaves no empty run folder
 
 
 def test_corrupt_data_file_names_the_file(tmp_path, sentihood_dir):

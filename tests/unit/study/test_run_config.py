@@ -80,3 +80,30 @@ def test_an_explicit_shots_flag_wins_over_quick_mode():
 def test_bad_seeds_are_rejected_by_name(seed):
     with pytest.raises(InvalidInputError, match=r"seed must be an integer in \[0, 4294967296\)"):
         load_config(seed=seed)
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ('[model]\nd_model = "twelve"\n', r"\[model\] d_model must be an integer; got 'twelve'"),
+        ("[train]\nlearning_rate = 'fast'\n", r"\[train\] learning_rate must be a number"),
+        ("[circuits]\nshots = 1.5\n", r"\[circuits\] shots must be an integer; got 1.5"),
+        ("[fit]\nks = 3\n", r"\[fit\] ks must be a list; got 3"),
+        ("[fit]\nmax_epochs = 'many'\n", r"\[fit\] max_epochs must be an integer"),
+        ("seed = 'zero'\n", r"seed must be an integer; got 'zero'"),
+        ("[analysis]\nalpha = true\n", r"\[analysis\] alpha must be a number; got True"),
+    ],
+)
+def test_wrongly_typed_values_name_the_key(tmp_path, text, match):
+    path = tmp_path / "typed.toml"
+    path.write_text(text)
+
+    with pytest.raises(InvalidInputError, match=match):
+        load_config(path)
+
+
+def test_a_float_key_accepts_an_integer(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text("[analysis]\nalpha = 2\n")
+
+    assert load_config(path).analysis.alpha == 2
