@@ -35,3 +35,20 @@ def rng(request):
     seed = zlib.crc32(request.node.nodeid.encode())
     logger.debug("rng seed for %s: %d", request.node.nodeid, seed)
     return np.random.default_rng(seed)
+
+
+@pytest.fixture(scope="session")
+def qlens_cli():
+    """Run ``python -m qlens_q ARGS...`` in a child process; returns the CompletedProcess."""
+    import subprocess
+    import sys
+
+    def run(*args: str, timeout: float = 900) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "qlens_q", *map(str, args)],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
+    return run

@@ -1,8 +1,6 @@
 """End to end: the 12-class aspect task on 4 qubits (``qlens-q run --task aspect --quick``)."""
 
 import json
-import subprocess
-import sys
 
 import pytest
 
@@ -23,26 +21,18 @@ ASPECT_COUNTS = {
 
 
 @pytest.fixture(scope="module")
-def aspect_report(sentihood_dir, tmp_path_factory):
+def aspect_report(sentihood_dir, tmp_path_factory, qlens_cli):
     out = tmp_path_factory.mktemp("aspect")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "qlens_q",
-            "run",
-            "--task",
-            "aspect",
-            "--quick",
-            "--no-progress",
-            "--data",
-            str(sentihood_dir),
-            "--out",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=900,
+    result = qlens_cli(
+        "run",
+        "--task",
+        "aspect",
+        "--quick",
+        "--no-progress",
+        "--data",
+        sentihood_dir,
+        "--out",
+        out,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads((out / "report.json").read_text()), out

@@ -1,8 +1,6 @@
 """End to end: ``qlens-q run --quick`` on the real Sentihood files, through the CLI."""
 
 import json
-import subprocess
-import sys
 
 import pytest
 
@@ -35,29 +33,21 @@ FIT_KEYS = ("k", "train_fidelity", "test_fidelity", "test_kl", "test_tvd", "seco
 
 
 @pytest.fixture(scope="module")
-def quick_run(sentihood_dir, tmp_path_factory):
+def quick_run(sentihood_dir, tmp_path_factory, qlens_cli):
     out = tmp_path_factory.mktemp("run")
     qasm_dir = tmp_path_factory.mktemp("qasm")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "qlens_q",
-            "run",
-            "--quick",
-            "--no-progress",
-            "--data",
-            str(sentihood_dir),
-            "--out",
-            str(out),
-            "--seed",
-            "0",
-            "--export-circuits",
-            str(qasm_dir),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
+    result = qlens_cli(
+        "run",
+        "--quick",
+        "--no-progress",
+        "--data",
+        sentihood_dir,
+        "--out",
+        out,
+        "--seed",
+        "0",
+        "--export-circuits",
+        qasm_dir,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads((out / "report.json").read_text())

@@ -1,19 +1,11 @@
 """The CLI turns bad input into one line on stderr and a non-zero exit code, no traceback."""
 
-import subprocess
-import sys
-
 import pytest
 
 
-def run_cli(*args, cwd=None):
-    return subprocess.run(
-        [sys.executable, "-m", "qlens_q", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=cwd,
-    )
+@pytest.fixture
+def run_cli(qlens_cli):
+    return lambda *args: qlens_cli(*args, timeout=120)
 
 
 @pytest.mark.parametrize(
@@ -25,7 +17,7 @@ def run_cli(*args, cwd=None):
         (["run", "--seed", "-1"], "must be an integer in [0, 2**32); got -1"),
     ],
 )
-def test_bad_arguments_exit_2_with_usage(args, match):
+def test_bad_arguments_exit_2_with_usage(args, match, run_cli):
     result = run_cli(*args)
 
     assert result.returncode == 2
@@ -33,7 +25,7 @@ def test_bad_arguments_exit_2_with_usage(args, match):
     assert "Traceback" not in result.stderr
 
 
-def test_missing_data_folder_is_one_line(tmp_path):
+def test_missing_data_folder_is_one_line(tmp_path, run_cli):
     out = tmp_path / "run"
     result = run_cli("run", "--quick", "--data", str(tmp_path / "nowhere"), "--out", str(out))
 
@@ -45,7 +37,7 @@ def test_missing_data_folder_is_one_line(tmp_path):
     assert not out.exists()  # a run that fails early leaves no empty run folder
 
 
-def test_corrupt_data_file_names_the_file(tmp_path, sentihood_dir):
+def test_corrupt_data_file_names_the_file(tmp_path, sentihood_dir, run_cli):
     data = tmp_path / "data"
     data.mkdir()
     for split in ("train", "dev", "test"):
@@ -62,7 +54,7 @@ def test_corrupt_data_file_names_the_file(tmp_path, sentihood_dir):
     assert "Traceback" not in result.stderr
 
 
-def test_bad_config_file_is_one_line(tmp_path):
+def test_bad_config_file_is_one_line(tmp_path, run_cli):
     path = tmp_path / "bad.toml"
     path.write_text("[model]\nd_modle = 3\n")
 
