@@ -39,7 +39,6 @@ from qlens_q.study import figures
 from qlens_q.study.analysis import (
     LAYERS,
     POSITIONS,
-    householder_layers,
     states_from_probabilities,
     table1,
 )
@@ -254,7 +253,7 @@ def run_study(
     clock.lap("table1")
 
     # Every test example's per-example layers as circuits on Aer.
-    layers = householder_layers(test_states, alpha=config.analysis.alpha)
+    layers = {name: layer_analysis.layer for name, layer_analysis in analysis.layers.items()}
     example_ids = [f"test{i:03d}" for i in range(len(task.test_labels))]
     per_example_layers = [
         [ReflectionLayer(name, layers[name].vectors[i]) for name in LAYERS]
