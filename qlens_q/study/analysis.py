@@ -13,7 +13,12 @@ from typing import Any
 import numpy as np
 
 from qlens_q.exceptions import InvalidInputError
-from qlens_q.operators import HouseholderLayer, householder_hamiltonians, householder_unitaries
+from qlens_q.operators import (
+    HouseholderLayer,
+    delta_psi,
+    householder_hamiltonians,
+    householder_unitaries,
+)
 from qlens_q.states import amplitudes
 from qlens_q.statistics import (
     delta_psi_permutation_test,
@@ -108,12 +113,6 @@ def householder_layers(
     }
 
 
-def _reflect(vectors: np.ndarray, psi: np.ndarray) -> np.ndarray:
-    """Apply each row's reflection ``I - 2 v v^T`` to the matching state (batched)."""
-    overlap = np.einsum("bi,bi->b", vectors, psi)
-    return psi - 2.0 * overlap[:, None] * vectors
-
-
 def analyse_layer(
     layer: HouseholderLayer,
     psi_in: np.ndarray,
@@ -158,7 +157,7 @@ def analyse_layer(
     )
 
     delta = layer.delta_psi(psi_in)
-    baseline_delta = _reflect(baseline_vectors, psi_in) - psi_in
+    baseline_delta = delta_psi(baseline_vectors, psi_in, alpha=layer.alpha)
     delta_test = delta_psi_permutation_test(
         delta, baseline_delta, num_permutations=num_permutations, seed=int(rng.integers(2**31))
     )

@@ -173,8 +173,6 @@ def _section(cls: type, values: dict[str, Any], section: str) -> Any:
     values = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
     for key, value in values.items():
         _check_type(f"[{section}] {key}", value, _default(fields[key]))
-    if hasattr(cls, "from_dict"):
-        return cls.from_dict(values)
     return cls(**values)
 
 

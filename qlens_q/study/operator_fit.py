@@ -21,6 +21,7 @@ from qlens_q.fit import (
     identity_scores,
     per_example_scores,
     score_operator,
+    single_reflection_scores,
 )
 from qlens_q.study.analysis import LAYERS
 
@@ -133,17 +134,11 @@ def fit_layer(
             seconds,
         )
 
-    single = fit_unitary(
-        train_in,
-        train_out,
-        parametrisation="householder",
-        num_reflections=1,
-        seed=seed,
-        **fit_kwargs,
-    )
     baselines = {
         "identity": identity_scores(test_in, test_out),
-        "single_reflection": score_operator(single.unitary(), test_in, test_out),
+        "single_reflection": single_reflection_scores(
+            train_in, train_out, test_in, test_out, seed=seed, **fit_kwargs
+        ),
         "per_example": per_example_scores(test_in, test_out),
     }
     if ks is None:
